@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from qiao.core.navigation import navigation_for
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """What the base layout needs: navigation by role, memberships for the switcher."""
+    return {
+        "nav_items": navigation_for(request),
+        "current_membership": getattr(request, "membership", None),
+        "current_organisation": getattr(request, "organisation", None),
+        "user_memberships": getattr(request, "memberships", []),
+    }

@@ -1,0 +1,1 @@
+"""Every write in core. Keyword-only, atomic, audited."""

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from qiao.api import api, not_found_view
+
+urlpatterns = [
+    path("", include("qiao.core.urls")),
+    path("skills/", include("qiao.skills.urls")),
+    path("agreements/", include("qiao.agreements.urls")),
+    path("credentials/", include("qiao.credentials.urls")),
+    path("", include("qiao.credentials.public_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    # Anything else under /api/ answers a JSON 404, never the HTML page.
+    re_path(r"^api/(?P<rest>.*)$", not_found_view),
+    path("back-office/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Development only: serve the public media (organisation logos). Agreement documents,
+    # evidence and photos are never served from /media/; their own views check permissions.
+    from django.views.static import serve
+
+    urlpatterns += [
+        re_path(r"^media/(?P<path>logos/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
