@@ -1,0 +1,1 @@
+"""Pages of the agreements app: thin views over the selectors and services."""
