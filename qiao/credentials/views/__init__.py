@@ -1,0 +1,1 @@
+"""Views of the credentials app: management, issued credentials, wallet, public pages."""
