@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qiao.skills",
     "qiao.agreements",
     "qiao.credentials",
+    "qiao.placements",
 ]
 
 MIDDLEWARE = [

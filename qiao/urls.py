@@ -10,6 +10,7 @@ urlpatterns = [
     path("agreements/", include("qiao.agreements.urls")),
     path("credentials/", include("qiao.credentials.urls")),
     path("", include("qiao.credentials.public_urls")),
+    path("placements/", include("qiao.placements.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     # Anything else under /api/ answers a JSON 404, never the HTML page.

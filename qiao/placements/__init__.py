@@ -1,0 +1,1 @@
+"""Placements: sites, openings, placement rounds allocated by qiao.allocation, placements."""
