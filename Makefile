@@ -77,6 +77,7 @@ bench: install
 	$(PY) benchmarks/import.py
 	$(PY) benchmarks/allocation.py
 	$(PY) benchmarks/credentials.py
+	$(PY) benchmarks/credentials_app.py
 
 messages: install
 	DEBUG=1 $(BIN)/qiao makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'node_modules/*'
