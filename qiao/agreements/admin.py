@@ -7,10 +7,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from qiao.agreements.models import (
+    ActionItem,
     Agreement,
     Commitment,
+    Committee,
     Contribution,
     CooperationArea,
+    Meeting,
     Party,
     ReminderSent,
 )
@@ -76,3 +79,31 @@ class ContributionAdmin(admin.ModelAdmin):
 class ReminderSentAdmin(admin.ModelAdmin):
     list_display = ["agreement", "kind", "for_date", "sent_at"]
     readonly_fields = ["agreement", "kind", "for_date", "sent_at", "recipients"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Committees are written through the pages and the API (audited services); read here."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Committee)
+class CommitteeAdmin(ReadOnlyAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["title", "committee", "date", "place"]
+    list_filter = ["date"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(ReadOnlyAdmin):
+    list_display = ["text", "owner", "due_date", "status", "done_on"]
+    list_filter = ["status"]

@@ -396,3 +396,10 @@ def contribution_create(
         description=payload.description,
     )
     return Status(201, contribution)
+
+
+# --- Committees, meetings, decisions, action items (their own module) -------------------------
+
+from qiao.agreements.api_committees import router as committees_router  # noqa: E402
+
+router.add_router("", committees_router)

@@ -32,3 +32,8 @@ KPI_AT_RISK_SHARE: float = getattr(settings, "KPI_AT_RISK_SHARE", 0.75)
 def default_remind_days() -> int:
     """Default of Agreement.remind_days_before (a callable, so migrations do not freeze it)."""
     return AGREEMENT_REMIND_DAYS_BEFORE
+
+
+# Owners of committee action items are reminded this many days before the due date (once), and
+# once more when the item is overdue.
+ACTION_ITEM_REMIND_DAYS_BEFORE: int = getattr(settings, "ACTION_ITEM_REMIND_DAYS_BEFORE", 7)

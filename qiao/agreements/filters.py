@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from qiao.agreements.models import (
+    ActionItem,
+    ActionItemStatus,
     Agreement,
     AgreementKind,
     AgreementStatus,
@@ -142,3 +144,26 @@ class ContributionFilter(StyledFilterSet):
         agreements = agreement_list(viewer=viewer).order_by("title")
         self.filters["agreement"].queryset = agreements
         self.form.fields["agreement"].queryset = agreements
+
+
+class ActionItemFilter(StyledFilterSet):
+    """ "My action items" (page, export, API): by status, and overdue or not. The queryset comes
+    from `selectors.committees.my_action_items`, which annotates `late`."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ActionItemStatus.choices)
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        choices=[("yes", _("Overdue only")), ("no", _("Not overdue"))],
+        method="by_overdue",
+    )
+
+    class Meta:
+        model = ActionItem
+        fields = ["status", "overdue"]
+
+    def by_overdue(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == "yes":
+            return qs.filter(late=True)
+        if value == "no":
+            return qs.filter(late=False)
+        return qs

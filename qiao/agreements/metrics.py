@@ -244,3 +244,76 @@ def register_builtin_metrics() -> None:
             else _("Sum of the ledger's entries of this kind dated in the period."),
             replace=True,
         )
+
+
+# --- Committees (part B) ----------------------------------------------------------------------
+
+
+def _meetings_held(agreement: Agreement, start: dt.date, end: dt.date) -> int:
+    """Meetings of the agreement's committees dated in the period."""
+    from qiao.agreements.models import Meeting
+
+    return Meeting.objects.filter(committee__agreements=agreement, date__range=(start, end)).count()
+
+
+def _decisions_taken(agreement: Agreement, start: dt.date, end: dt.date) -> int:
+    from qiao.agreements.models import Decision
+
+    return Decision.objects.filter(
+        meeting__committee__agreements=agreement, meeting__date__range=(start, end)
+    ).count()
+
+
+def _action_items_on_time(agreement: Agreement, start: dt.date, end: dt.date) -> Decimal:
+    """Of the action items due in the period whose outcome is known — done, or still pending
+    past their due date — the share (%) done by the due date. Cancelled items do not count;
+    items not yet due do not count against it. 0 when there is nothing to count."""
+    from django.db.models import Count, F, Q
+    from django.utils import timezone
+
+    from qiao.agreements.models import ActionItem
+
+    today = timezone.localdate()
+    row = (
+        ActionItem.objects.filter(
+            decision__meeting__committee__agreements=agreement, due_date__range=(start, end)
+        )
+        .filter(Q(status="done") | Q(status__in=["open", "in_progress"], due_date__lt=today))
+        .aggregate(
+            counted=Count("pk", distinct=True),
+            on_time=Count("pk", filter=Q(status="done", done_on__lte=F("due_date")), distinct=True),
+        )
+    )
+    if not row["counted"]:
+        return Decimal(0)
+    return (Decimal(row["on_time"]) * 100 / Decimal(row["counted"])).quantize(Decimal("0.1"))
+
+
+def register_committee_metrics() -> None:
+    register_metric(
+        key="committees.meetings_held",
+        label=_("Committee meetings held"),
+        unit=_("meetings"),
+        compute=_meetings_held,
+        description=_("Meetings of the agreement's committees dated in the period."),
+        replace=True,
+    )
+    register_metric(
+        key="committees.decisions_taken",
+        label=_("Committee decisions taken"),
+        unit=_("decisions"),
+        compute=_decisions_taken,
+        description=_("Decisions of the agreement's committees at meetings in the period."),
+        replace=True,
+    )
+    register_metric(
+        key="committees.action_items_on_time",
+        label=_("Action items done on time"),
+        unit="%",
+        compute=_action_items_on_time,
+        description=_(
+            "Share of the action items due in the period (done, or overdue) that were done by "
+            "their due date; cancelled items and items not yet due are left out."
+        ),
+        replace=True,
+    )

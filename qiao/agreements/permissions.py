@@ -96,3 +96,69 @@ def can_transition(viewer: Any, agreement: Any) -> bool:
 def can_manage_areas(viewer: Any) -> bool:
     """The taxonomy of cooperation areas is the platform's, kept by platform admins."""
     return perms.is_platform_admin(viewer)
+
+
+# --- Committees (part B) ----------------------------------------------------------------------
+#
+# A committee is narrower than its agreements: its members see it, the coordinators (and
+# administrators) of the party organisations of its agreements see and manage it, platform
+# admins see everything. A party's other members (teachers, mentors, students) do not see it
+# unless they sit on it. Out of scope answers 404.
+
+
+def committee_scope(viewer: Any) -> Q | None:
+    """A Q over Committee of what the viewer may see; None means everything."""
+    from qiao.agreements.models import Committee, CommitteeMember, Party
+
+    if perms.is_platform_admin(viewer):
+        return None
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return Q(pk__in=[])
+    q = Q(pk__in=CommitteeMember.objects.filter(person__user=viewer).values("committee_id"))
+    managed = perms.organisation_ids(viewer, Role.COORDINATOR)
+    if managed:
+        agreements = Party.objects.filter(organisation_id__in=managed).values("agreement_id")
+        q |= Q(
+            pk__in=Committee.agreements.through.objects.filter(agreement_id__in=agreements).values(
+                "committee_id"
+            )
+        )
+    return q
+
+
+def _committee_org_ids(committee: Any) -> set[int]:
+    cached = getattr(committee, "_party_org_ids", None)
+    if cached is None:
+        from qiao.agreements.models import Party
+
+        cached = set(
+            Party.objects.filter(
+                agreement__committees=committee, organisation__isnull=False
+            ).values_list("organisation_id", flat=True)
+        )
+        committee._party_org_ids = cached
+    return cached
+
+
+def can_manage_committee(viewer: Any, committee: Any) -> bool:
+    """Coordinators and administrators of a party organisation of one of the committee's
+    agreements, and platform admins: members, meetings, minutes, decisions, action items."""
+    if perms.is_platform_admin(viewer):
+        return True
+    return any(
+        perms.has_role(viewer, org, Role.COORDINATOR) for org in _committee_org_ids(committee)
+    )
+
+
+def can_create_committee(viewer: Any, agreements: Iterable[Any]) -> bool:
+    """Setting up a committee takes the right to edit every agreement it will steer."""
+    chosen = list(agreements)
+    return bool(chosen) and all(can_edit_agreement(viewer, a) for a in chosen)
+
+
+def can_update_action_item(viewer: Any, item: Any, committee: Any) -> bool:
+    """Its owner moves an action item along (in progress, done); so do the managers."""
+    user_id = getattr(viewer, "pk", None)
+    if user_id is not None and item.owner.user_id == user_id:
+        return True
+    return can_manage_committee(viewer, committee)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from qiao.agreements.urls_committees import urlpatterns as committee_urlpatterns
 from qiao.agreements.views import agreements, dashboard, files, parts
 
 app_name = "agreements"
@@ -53,4 +54,5 @@ urlpatterns = [
     path("<int:pk>/events/<int:item>/edit/", parts.event_edit, name="event_edit"),
     path("<int:pk>/events/<int:item>/photos/new/", parts.photo_add, name="photo_add"),
     path("<int:pk>/photos/<int:item>/", files.photo, name="photo"),
+    *committee_urlpatterns,
 ]

@@ -9,6 +9,7 @@ from qiao.core.models import (
     JobProgress,
     Major,
     Membership,
+    Notification,
     Organisation,
     Person,
     User,
@@ -92,4 +93,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
 admin.site.register(ApiToken)
 admin.site.register(JobProgress)
 admin.site.register(WorkerHeartbeat)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["recipient", "kind", "title", "body", "url", "created_at", "read_at"]
+
+
 admin.site.site_header = "Qiao back office"

@@ -24,7 +24,10 @@ from qiao.core.schemas import (
     DepartmentOut,
     DepartmentPatch,
     ErrorOut,
+    MarkedOut,
     MeOut,
+    NotificationOut,
+    NotificationPage,
     OrganisationIn,
     OrganisationOut,
     OrganisationPage,
@@ -32,6 +35,7 @@ from qiao.core.schemas import (
     PersonOut,
     PersonPage,
 )
+from qiao.core.services import notifications as notification_services
 from qiao.core.services import organisations as services
 
 router = Router(tags=["core"])
@@ -252,3 +256,36 @@ def person_get(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> Pe
         selectors.affiliations_visible(viewer=request.user, person=person)
     )
     return person
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+@router.get("/notifications", response={200: NotificationPage, **ERRORS}, summary="My inbox")
+def notification_list(
+    request: HttpRequest,
+    unread: bool | None = Query(None, description="true: unread only; false: read only"),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+) -> dict[str, Any]:
+    """The authenticated account's own notifications, newest first."""
+    _only_params(request, ("unread", *PAGE_PARAMS))
+    data = _page(selectors.notification_list(viewer=request.user, unread=unread), page, page_size)
+    data["unread"] = selectors.notification_unread_count(viewer=request.user)
+    return data
+
+
+@router.post("/notifications/read-all", response={200: MarkedOut, **ERRORS})
+def notification_read_all(request: HttpRequest) -> dict[str, int]:
+    user: Any = request.user
+    return {"marked": notification_services.notifications_mark_all_read(user=user)}
+
+
+@router.post("/notifications/{pk}/read", response={200: NotificationOut, **ERRORS})
+def notification_read(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    """Mark one of your notifications read (someone else's answers 404)."""
+    notification = selectors.notification_get(viewer=request.user, pk=pk)
+    if notification is None:
+        raise Http404
+    user: Any = request.user
+    return notification_services.notification_mark_read(user=user, notification=notification)

@@ -180,3 +180,28 @@ class MeOut(Schema):
     is_platform_admin: bool
     person_id: int | None
     memberships: list[MembershipOut]
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NotificationPage(Schema):
+    items: list[NotificationOut]
+    count: int
+    unread: int
+    page: int
+    page_size: int
+
+
+class MarkedOut(Schema):
+    marked: int

@@ -17,6 +17,7 @@ from qiao.core.models import (
     Department,
     JobProgress,
     JobState,
+    Notification,
     Organisation,
     Person,
     User,
@@ -155,3 +156,27 @@ def home_summary(*, viewer: Any) -> dict[str, Any]:
             Q(kind__in=["vocational_college", "university", "overseas_institution"])
         ).count(),
     }
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+def notification_list(*, viewer: Any, unread: bool | None = None) -> QuerySet[Notification]:
+    """The viewer's own inbox, newest first (nobody reads anyone else's notifications)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(recipient_id=viewer.pk)
+    if unread is True:
+        qs = qs.filter(read_at__isnull=True)
+    elif unread is False:
+        qs = qs.filter(read_at__isnull=False)
+    return qs.order_by("-created_at", "-id")
+
+
+def notification_get(*, viewer: Any, pk: int) -> Notification | None:
+    return notification_list(viewer=viewer).filter(pk=pk).first()
+
+
+def notification_unread_count(*, viewer: Any) -> int:
+    """One indexed count (recipient, read_at) for the badge in the navigation."""
+    return notification_list(viewer=viewer, unread=True).count()

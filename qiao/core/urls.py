@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from qiao.core.views import accounts, imports, ops, organisations, people
+from qiao.core.views import accounts, imports, notifications, ops, organisations, people
 
 app_name = "core"
 
@@ -70,6 +70,17 @@ urlpatterns = [
         "import/<slug:kind>/<uuid:pk>/errors.<slug:fmt>",
         imports.import_report,
         name="import_report",
+    ),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notification_read_all",
     ),
     path("audit/", ops.audit_list, name="audit_list"),
     path("health/", ops.health, name="health"),

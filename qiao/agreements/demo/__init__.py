@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qiao.agreements import services
+from qiao.agreements.demo.committees import load_demo_committees
 from qiao.agreements.demo.data import SIGNERS, Spec, specs
 from qiao.agreements.demo.files import demo_pdf, demo_photo, demo_xlsx
 from qiao.agreements.models import Agreement, CooperationArea, Party
@@ -245,4 +246,5 @@ def load_demo_agreements(say: Callable[[str], None]) -> None:
             continue
         _build(spec, orgs, signers)
         created += 1
+    load_demo_committees(orgs, say)
     say(f"agreements: {created} new ({len(existing)} already there)")

@@ -1,7 +1,6 @@
 """Agreements: parties, signatories, commitments, documents, the contribution ledger, the
-cooperation timeline and the taxonomy of cooperation areas.
-
-Committees, meetings, decisions and action items join this package in their own modules."""
+cooperation timeline and the taxonomy of cooperation areas; committees, meetings, decisions
+and action items."""
 
 from qiao.agreements.models.agreements import (
     CLOSED,
@@ -19,6 +18,19 @@ from qiao.agreements.models.agreements import (
 )
 from qiao.agreements.models.areas import CooperationArea
 from qiao.agreements.models.commitments import Commitment, KpiPeriod, Recurrence
+from qiao.agreements.models.committees import (
+    PENDING,
+    ActionItem,
+    ActionItemReminder,
+    ActionItemStatus,
+    ActionReminderKind,
+    Committee,
+    CommitteeMember,
+    CommitteeRole,
+    Decision,
+    Meeting,
+    MeetingAttachment,
+)
 from qiao.agreements.models.documents import Document, DocumentKind, DocumentVersion
 from qiao.agreements.models.ledger import (
     INPUT_KINDS,
@@ -36,15 +48,24 @@ __all__ = [
     "IN_FORCE",
     "KIND_MEASURE",
     "OUTPUT_KINDS",
+    "PENDING",
     "PRE_SIGNATURE",
+    "ActionItem",
+    "ActionItemReminder",
+    "ActionItemStatus",
+    "ActionReminderKind",
     "Agreement",
     "AgreementKind",
     "AgreementQuerySet",
     "AgreementStatus",
     "Commitment",
+    "Committee",
+    "CommitteeMember",
+    "CommitteeRole",
     "Contribution",
     "ContributionKind",
     "CooperationArea",
+    "Decision",
     "Direction",
     "Document",
     "DocumentKind",
@@ -53,6 +74,8 @@ __all__ = [
     "EventKind",
     "EventPhoto",
     "KpiPeriod",
+    "Meeting",
+    "MeetingAttachment",
     "Party",
     "PartyRole",
     "Recurrence",

@@ -1,5 +1,6 @@
-"""Expiry reminders (`qiao agreements_remind`, daily): an email to the coordinators of every
-party organisation, `remind_days_before` days before an agreement's validity ends.
+"""Expiry reminders (`qiao agreements_remind`, daily): an email and an in-app notification to
+the coordinators of every party organisation, `remind_days_before` days before an agreement's
+validity ends.
 
 Each reminder is recorded (agreement, kind, date reminded of) under a unique constraint before
 it is sent, so a reminder is never sent twice — not by a second run, not by two runs at once. The
@@ -114,6 +115,32 @@ def _sender(agreement_id: int, reminder_id: int, recipients: list[Recipient]) ->
     return lambda: _send(agreement_id, reminder_id, recipients)
 
 
+def _notify_in_app(agreement: Agreement, recipients: list[Recipient]) -> None:
+    """The same reminder in the recipients' in-app inboxes (the email goes out separately)."""
+    from django.utils.text import format_lazy
+    from django.utils.translation import gettext_lazy
+
+    from qiao.core.models import User
+    from qiao.core.services.notifications import notify
+
+    assert agreement.valid_to is not None
+    url = reverse("agreements:agreement_detail", args=[agreement.pk])
+    for user in User.objects.filter(email__in=[r.email for r in recipients], is_active=True):
+        notify(
+            recipient=user,
+            kind="agreements.expiry",
+            title=format_lazy(
+                gettext_lazy("Agreement ending on {day}: {title}"),
+                day=agreement.valid_to.isoformat(),
+                title=agreement.title_en or agreement.title,
+            ),
+            body=gettext_lazy(
+                "If the cooperation continues, prepare its renewal on the agreement's page."
+            ),
+            url=url,
+        )
+
+
 def reminders_send(*, today: dt.date | None = None) -> list[ReminderSent]:
     """Send the expiry reminders that are due; returns those recorded in this run."""
     today = today or timezone.localdate()
@@ -132,6 +159,7 @@ def reminders_send(*, today: dt.date | None = None) -> list[ReminderSent]:
                     recipients=[r.email for r in recipients],
                 )
                 transaction.on_commit(_sender(agreement.pk, reminder.pk, recipients))
+                _notify_in_app(agreement, recipients)
         except IntegrityError:
             continue  # another run recorded it first
         sent.append(reminder)

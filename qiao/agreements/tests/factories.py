@@ -148,3 +148,67 @@ def contribution(
     return services.contribution_create(
         actor=None, agreement=a, party=party(a, org), kind=kind, value=Decimal(value), **fields
     )
+
+
+# --- Committees -------------------------------------------------------------------------------
+
+
+def committee(world: World, a: Agreement | None = None, **fields: Any) -> Any:
+    """A committee of `a` (an active agreement by default) with a chair from the school, a
+    vice-chair from the enterprise, and the teacher persona (world.people["teacher"]) as
+    secretary. The mentor and the student are not on it."""
+    a = a or active(world)
+    c = services.committee_create(
+        actor=None,
+        name=fields.pop("name", f"Committee {next(_seq)}"),
+        agreements=[a],
+        charter=fields.pop("charter", "The **charter**."),
+    )
+    services.member_add(
+        actor=None,
+        committee=c,
+        person=staff(world.school, title="Vice President"),
+        organisation=world.school,
+        role="chair",
+    )
+    services.member_add(
+        actor=None,
+        committee=c,
+        person=staff(world.enterprise, title="Director"),
+        organisation=world.enterprise,
+        role="vice_chair",
+    )
+    services.member_add(
+        actor=None,
+        committee=c,
+        person=world.people["teacher"],
+        organisation=world.school,
+        role="secretary",
+    )
+    return c
+
+
+def meeting(c: Any, *, days_ago: int = 10, **fields: Any) -> Any:
+    fields.setdefault("title", f"Meeting {next(_seq)}")
+    fields.setdefault("minutes", "We met.")
+    return services.meeting_create(
+        actor=None,
+        committee=c,
+        date=today() - dt.timedelta(days=days_ago),
+        attendees=fields.pop("attendees", [m.person for m in c.members.all()]),
+        **fields,
+    )
+
+
+def action_item(m: Any, owner: Person, *, due_in: int = 20, **fields: Any) -> Any:
+    decision = fields.pop("decision", None) or services.decision_create(
+        actor=None, meeting=m, text="Do the thing."
+    )
+    return services.action_item_create(
+        actor=None,
+        decision=decision,
+        text=fields.pop("text", "Write the report"),
+        owner=owner,
+        due_date=m.date + dt.timedelta(days=due_in),
+        **fields,
+    )

@@ -75,3 +75,43 @@ def test_demo_agreements(django_capture_on_commit_callbacks):
     ):
         for full in (f"{given} {family}", f"{family} {given}"):
             assert not any(real in full for real in REAL_NAMES), full
+
+
+def test_demo_committees(django_capture_on_commit_callbacks):
+    """The SZIIT–Tencent committee with a year of meetings; items done on time, late, open and
+    exactly one overdue; the demo personas on it with items of their own; loaded once."""
+    from qiao.agreements.models import ActionItem, Committee, Meeting
+    from qiao.agreements.selectors.committees import committee_list, my_action_items
+    from qiao.core.models import User
+
+    messages: list[str] = []
+    load_core(messages.append)
+    load_demo_agreements(messages.append)
+    assert "committees: 2 new" in messages
+    counts = (Committee.objects.count(), Meeting.objects.count(), ActionItem.objects.count())
+    load_demo_agreements(messages.append)
+    assert messages[-2] == "committees: 0 new"
+    assert (Committee.objects.count(), Meeting.objects.count(), ActionItem.objects.count()) == (
+        counts
+    )
+
+    tencent = Agreement.objects.get(reference="SZIIT-TENCENT-2022")
+    committee = Committee.objects.get(agreements=tencent)
+    assert set(committee.members.values_list("role", flat=True)) == {
+        "chair",
+        "vice_chair",
+        "secretary",
+        "member",
+    }
+    assert committee.meetings.count() >= 4
+    items = list(ActionItem.objects.filter(decision__meeting__committee=committee))
+    assert sum(1 for i in items if i.is_overdue()) == 1
+    assert any(i.on_time is True for i in items) and any(i.on_time is False for i in items)
+    assert any(i.status == "open" and not i.is_overdue() for i in items)
+    for email in ("coordinator@sziit.demo", "manager@tencent.demo"):
+        user = User.objects.get(email=email)
+        assert committee_list(viewer=user).filter(pk=committee.pk).exists()
+        assert my_action_items(viewer=user).exists()
+    for given, family in committee.members.values_list("person__given_name", "person__family_name"):
+        for full in (f"{given} {family}", f"{family} {given}"):
+            assert not any(real in full for real in REAL_NAMES), full

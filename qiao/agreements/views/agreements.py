@@ -28,6 +28,7 @@ from qiao.agreements.forms import (
 )
 from qiao.agreements.markdown import render_markdown
 from qiao.agreements.models import Agreement, AgreementKind, AgreementStatus, PartyRole
+from qiao.agreements.selectors import committees as committee_selectors
 from qiao.agreements.services import PartySpec
 from qiao.agreements.views._common import (
     detail_url,
@@ -155,6 +156,10 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not any(a.renews_id == agreement.pk for a in page.chain),
             "actions": _actions(request, agreement),
             "today": timezone.localdate(),
+            "committees": committee_selectors.committees_for_agreement(
+                viewer=request.user, agreement=agreement
+            ),
+            "can_create_committee": can_edit and not closed,
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from qiao.agreements import permissions as agreement_perms
 from qiao.agreements import selectors
+from qiao.agreements.selectors import committees as committee_selectors
 from qiao.agreements.views._common import get_agreement
 from qiao.core import permissions as perms
 
@@ -29,7 +30,24 @@ def _labels() -> dict[str, str]:
 def agreement_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement(request, pk)
     data = selectors.agreement_dashboard(viewer=request.user, agreement=agreement, labels=_labels())
+    if agreement_perms.committee_scope(request.user) is None or (
+        committee_selectors.committees_for_agreement(viewer=request.user, agreement=agreement)
+    ):
+        chart = committee_selectors.action_items_chart(agreement=agreement, labels=_item_labels())
+        data["action_rows"] = chart.pop("rows")
+        data["action_chart"] = chart
     return render(request, "agreements/dashboard.html", {"agreement": agreement, "data": data})
+
+
+def _item_labels() -> dict[str, str]:
+    return {
+        "open": _("Open"),
+        "in_progress": _("In progress"),
+        "overdue": _("Overdue"),
+        "done": _("Done"),
+        "cancelled": _("Cancelled"),
+        "items": _("Action items"),
+    }
 
 
 @login_required

@@ -3,6 +3,7 @@
 from qiao.core.models.accounts import ApiToken, Membership, Role, User
 from qiao.core.models.audit import AuditEntry
 from qiao.core.models.jobs import JobProgress, JobState, WorkerHeartbeat
+from qiao.core.models.notifications import Notification
 from qiao.core.models.organisations import Department, Major, Organisation, OrganisationKind
 from qiao.core.models.people import Affiliation, AffiliationKind, Person
 
@@ -16,6 +17,7 @@ __all__ = [
     "JobState",
     "Major",
     "Membership",
+    "Notification",
     "Organisation",
     "OrganisationKind",
     "Person",

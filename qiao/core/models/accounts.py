@@ -36,6 +36,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("back-office access"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # How many of the account's notifications are unread, kept by the notification services
+    # (qiao.core.services.notifications) so that the badge in every page's navigation costs
+    # no query: the account is loaded for the request anyway.
+    unread_notifications = models.PositiveIntegerField(
+        _("unread notifications"), default=0, editable=False
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
