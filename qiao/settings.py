@@ -188,6 +188,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qiao@localhost")
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+# Project overrides of locale formats (thousands grouping in Chinese).
+FORMAT_MODULE_PATH = ["qiao.formats"]
 LOCALE_PATHS = [BASE_DIR / "qiao" / "locale"]
 USE_I18N = True
 USE_TZ = True

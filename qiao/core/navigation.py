@@ -40,9 +40,12 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
         if not item.allowed(request):
             continue
         url = reverse(item.url_name)
-        result.append(
-            {"label": item.label, "url": url, "active": path.startswith(url) and url != "/"}
-        )
+        result.append({"label": item.label, "url": url, "active": False})
+    # The entry whose address is the longest prefix of the current path is the active one, so
+    # /agreements/action-items/ marks "My action items" and not also "Agreements".
+    matches = [e for e in result if e["url"] != "/" and path.startswith(e["url"])]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     return result
 
 
