@@ -247,9 +247,11 @@ def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
 from qiao.agreements.api import router as agreements_router  # noqa: E402
 from qiao.core.api import router as core_router  # noqa: E402
 from qiao.credentials.api import router as credentials_router  # noqa: E402
+from qiao.placements.api import router as placements_router  # noqa: E402
 from qiao.skills.api import router as skills_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/skills", skills_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/credentials", credentials_router)
+api.add_router("/placements", placements_router)

@@ -1,3 +1,5 @@
+"""Placements: sites, openings, placement rounds allocated by qiao.allocation, placements."""
+
 from __future__ import annotations
 
 from django.apps import AppConfig
@@ -8,3 +10,19 @@ class PlacementsConfig(AppConfig):
     name = "qiao.placements"
     label = "placements"
     verbose_name = _("Placements")
+
+    def ready(self) -> None:
+        from qiao.core.demo import register_demo_loader
+        from qiao.core.navigation import NavItem, register_nav
+        from qiao.placements import permissions as pp
+        from qiao.placements.demo import load_demo_placements
+
+        register_nav(
+            NavItem(
+                _("Placements"),
+                "placements:index",
+                lambda request: pp.can_use_placements(request.user),
+                order=50,
+            )
+        )
+        register_demo_loader("placements", load_demo_placements, order=40)

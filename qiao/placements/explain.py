@@ -1,0 +1,106 @@
+"""Plain sentences, in English or Chinese, from the engine's structured explanations.
+
+The sentences are kept here as data in both languages (like the compliance rule messages),
+so a student reads her result in Chinese whatever the state of the translation catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils.translation import get_language
+
+_EN = {
+    "placed": "You were placed at {opening} (your choice {choice}).",
+    "unplaced": "You were not placed.",
+    "below_cutoff": (
+        "Not admitted at {opening} (choice {choice}): it was full; the last student admitted "
+        "there had priority {cutoff}, yours was {yours}."
+    ),
+    "lottery": " Your scores were equal; the recorded lottery decided.",
+    "quota_full": (
+        "Not admitted at {opening} (choice {choice}): the places for your group were full; "
+        "the last student of your group admitted had priority {cutoff}, yours was {yours}."
+    ),
+    "not_eligible": "Not admitted at {opening} (choice {choice}): you were not eligible.",
+    "no_seats": "Not admitted at {opening} (choice {choice}): it had no seats left.",
+    "score": "{rank} (score {score})",
+    "reason": "{message} ({clause})",
+}
+_ZH = {
+    "placed": "你被分配到{opening}（你的第{choice}志愿）。",
+    "unplaced": "你本轮未被分配。",
+    "below_cutoff": (
+        "未被{opening}录取（第{choice}志愿）：该岗位已满；最后一名被录取学生的排序为{cutoff}，"
+        "你的排序为{yours}。"
+    ),
+    "lottery": "你们的分数相同，由已记录的抽签决定。",
+    "quota_full": (
+        "未被{opening}录取（第{choice}志愿）：你所在组别的名额已满；该组最后一名被录取学生的排序为"
+        "{cutoff}，你的排序为{yours}。"
+    ),
+    "not_eligible": "未被{opening}录取（第{choice}志愿）：你不符合该岗位的条件。",
+    "no_seats": "未被{opening}录取（第{choice}志愿）：该岗位已无名额。",
+    "score": "{rank}（分数{score}）",
+    "reason": "{message}（{clause}）",
+}
+
+
+def _table(language: str | None) -> Mapping[str, str]:
+    return _ZH if (language or get_language() or "en").lower().startswith("zh") else _EN
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _rank(t: Mapping[str, str], rank: Any, score: Any) -> str:
+    if rank is None:
+        return "—"
+    if score is None:
+        return str(rank)
+    return t["score"].format(rank=rank, score=_num(score))
+
+
+def sentences(
+    explanation: Mapping[str, Any],
+    ineligible: Sequence[Mapping[str, Any]],
+    names: Mapping[int, str],
+    language: str | None = None,
+) -> list[str]:
+    """Sentences for one student's outcome: where she was placed, then why not at each opening
+    she ranked higher, with the compliance reason when she was not eligible."""
+    t = _table(language)
+    zh = t is _ZH
+    reasons = {i["opening"]: i.get("reasons", []) for i in ineligible}
+    out = []
+    if explanation.get("assigned") is not None:
+        out.append(
+            t["placed"].format(
+                opening=names.get(explanation["assigned"], "?"), choice=explanation["choice"]
+            )
+        )
+    else:
+        out.append(t["unplaced"])
+    for c in explanation.get("above", []):
+        code = c.get("code", "not_eligible")
+        base = {"opening": names.get(c["opening"], "?"), "choice": c.get("choice")}
+        if code in ("below_cutoff", "quota_full"):
+            text = t[code].format(
+                cutoff=_rank(t, c.get("cutoff_rank"), c.get("cutoff_score")),
+                yours=_rank(t, c.get("your_rank"), c.get("your_score")),
+                **base,
+            )
+            if c.get("lottery"):
+                text += t["lottery"]
+        else:
+            text = t.get(code, t["not_eligible"]).format(**base)
+        for r in reasons.get(c["opening"], []):
+            message = r.get("message_zh") if zh else r.get("message_en")
+            text += " " + t["reason"].format(
+                message=message or r.get("message_en"), clause=r["clause"]
+            )
+        out.append(text)
+    return out

@@ -1,0 +1,99 @@
+"""ORM rows → the plain facts the compliance engine reads (and the chosen rule set)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Sum
+
+from qiao.placements.compliance import (
+    OpeningFacts,
+    RuleSet,
+    StudentFacts,
+    default_ruleset,
+    default_ruleset_data,
+    parse_ruleset,
+)
+from qiao.placements.models import ComplianceRuleSet, Opening, OpeningStatus, SchoolRuleSet
+
+
+def ruleset_row_for_school(school_id: int) -> ComplianceRuleSet:
+    """The school's chosen rule set, else the default one."""
+    chosen = SchoolRuleSet.objects.filter(school_id=school_id).select_related("ruleset").first()
+    if chosen is not None:
+        return chosen.ruleset
+    row = ComplianceRuleSet.objects.filter(is_default=True).first()
+    if row is None:  # the data migration was rolled back: the packaged default, stored again
+        ruleset = default_ruleset()
+        row, _created = ComplianceRuleSet.objects.get_or_create(
+            code=ruleset.code,
+            version=ruleset.version,
+            defaults={
+                "title_en": ruleset.title_en,
+                "title_zh": ruleset.title_zh,
+                "document": default_ruleset_data(),
+                "is_default": True,
+            },
+        )
+    return row
+
+
+def ruleset_of(row: ComplianceRuleSet) -> RuleSet:
+    """The parsed rule set of a row (a few dozen rules: parsing is cheaper than caching)."""
+    return parse_ruleset(row.document)
+
+
+def host_interns(opening: Opening) -> int:
+    """Seats of the host's published openings overlapping this one, this one included."""
+    others = (
+        Opening.objects.filter(
+            host_id=opening.host_id,
+            status=OpeningStatus.PUBLISHED,
+            start__lte=opening.end,
+            end__gte=opening.start,
+        )
+        .exclude(pk=opening.pk)
+        .aggregate(total=Sum("seats"))["total"]
+    )
+    return int(others or 0) + opening.seats
+
+
+def opening_facts(
+    opening: Opening, *, major_ids: Any = None, interns: int | None = None
+) -> OpeningFacts:
+    if major_ids is None:
+        major_ids = [m.pk for m in opening.majors.all()]
+    return OpeningFacts(
+        kind=opening.kind,
+        start=opening.start,
+        end=opening.end,
+        seats=opening.seats,
+        hours_per_day=opening.hours_per_day,
+        days_per_week=opening.days_per_week,
+        night_work=opening.night_work,
+        overtime=opening.overtime,
+        public_holiday_work=opening.public_holiday_work,
+        pay_amount=opening.pay_amount,
+        probation_wage=opening.probation_wage,
+        insurer=opening.insurer,
+        insurance_from=opening.insurance_from,
+        insurance_to=opening.insurance_to,
+        fee_charged=opening.fee_charged,
+        via_agency=opening.via_agency,
+        majors=frozenset(str(m) for m in major_ids),
+        min_age=opening.min_age,
+        cohort_year=opening.cohort_year,
+        post_headcount=opening.post_headcount,
+        host_workforce=opening.host_workforce,
+        host_interns=interns,
+    )
+
+
+def student_facts(
+    *, major_id: int | None, date_of_birth: Any, cohort_year: int | None
+) -> StudentFacts:
+    return StudentFacts(
+        major=str(major_id) if major_id is not None else None,
+        date_of_birth=date_of_birth,
+        cohort_year=cohort_year,
+    )

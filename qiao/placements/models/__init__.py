@@ -1,0 +1,56 @@
+"""Models of placements: sites, openings, compliance rule sets and violations, placement rounds
+with their candidates, preferences, host scores and allocation runs, and placements."""
+
+from qiao.placements.models.compliance import (
+    ComplianceRuleSet,
+    ComplianceViolation,
+    SchoolRuleSet,
+)
+from qiao.placements.models.openings import (
+    CEFR_LEVELS,
+    SKILL_LEVELS,
+    Opening,
+    OpeningKind,
+    OpeningLanguage,
+    OpeningSkill,
+    OpeningStatus,
+)
+from qiao.placements.models.placements import Placement, PlacementState
+from qiao.placements.models.rounds import (
+    AllocationRun,
+    HostScore,
+    PlacementRound,
+    Preference,
+    PriorityMode,
+    RoundCandidate,
+    RoundStatus,
+    RunOutcome,
+    RunState,
+)
+from qiao.placements.models.sites import Site, SiteKind
+
+__all__ = [
+    "CEFR_LEVELS",
+    "SKILL_LEVELS",
+    "AllocationRun",
+    "ComplianceRuleSet",
+    "ComplianceViolation",
+    "HostScore",
+    "Opening",
+    "OpeningKind",
+    "OpeningLanguage",
+    "OpeningSkill",
+    "OpeningStatus",
+    "Placement",
+    "PlacementRound",
+    "PlacementState",
+    "Preference",
+    "PriorityMode",
+    "RoundCandidate",
+    "RoundStatus",
+    "RunOutcome",
+    "RunState",
+    "SchoolRuleSet",
+    "Site",
+    "SiteKind",
+]

@@ -1,0 +1,50 @@
+"""Every write of placements. Keyword-only, typed, atomic, audited."""
+
+from qiao.placements.services.allocation import run_create, run_execute, run_publish, run_start
+from qiao.placements.services.compliance import ruleset_create, school_ruleset_set
+from qiao.placements.services.openings import (
+    opening_check,
+    opening_close,
+    opening_create,
+    opening_publish,
+    opening_update,
+)
+from qiao.placements.services.ranking import (
+    host_score_set,
+    placement_respond,
+    preference_add,
+    preference_move,
+    preference_remove,
+)
+from qiao.placements.services.rounds import (
+    round_close_ranking,
+    round_create,
+    round_followup_create,
+    round_open,
+)
+from qiao.placements.services.sites import site_create, site_update
+
+__all__ = [
+    "host_score_set",
+    "opening_check",
+    "opening_close",
+    "opening_create",
+    "opening_publish",
+    "opening_update",
+    "placement_respond",
+    "preference_add",
+    "preference_move",
+    "preference_remove",
+    "round_close_ranking",
+    "round_create",
+    "round_followup_create",
+    "round_open",
+    "ruleset_create",
+    "run_create",
+    "run_execute",
+    "run_publish",
+    "run_start",
+    "school_ruleset_set",
+    "site_create",
+    "site_update",
+]

@@ -1,0 +1,1 @@
+"""Pages of placements: thin views that parse, call a selector or service, render."""
