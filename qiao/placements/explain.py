@@ -28,18 +28,18 @@ _EN = {
     "reason": "{message} ({clause})",
 }
 _ZH = {
-    "placed": "你被分配到{opening}（你的第{choice}志愿）。",
-    "unplaced": "你本轮未被分配。",
+    "placed": "您被分配到{opening}（您的第{choice}志愿）。",
+    "unplaced": "您本轮未被分配。",
     "below_cutoff": (
         "未被{opening}录取（第{choice}志愿）：该岗位已满；最后一名被录取学生的排序为{cutoff}，"
-        "你的排序为{yours}。"
+        "您的排序为{yours}。"
     ),
-    "lottery": "你们的分数相同，由已记录的抽签决定。",
+    "lottery": "分数相同，由已记录的抽签决定。",
     "quota_full": (
-        "未被{opening}录取（第{choice}志愿）：你所在组别的名额已满；该组最后一名被录取学生的排序为"
-        "{cutoff}，你的排序为{yours}。"
+        "未被{opening}录取（第{choice}志愿）：您所在组别的名额已满；该组最后一名被录取学生的排序为"
+        "{cutoff}，您的排序为{yours}。"
     ),
-    "not_eligible": "未被{opening}录取（第{choice}志愿）：你不符合该岗位的条件。",
+    "not_eligible": "未被{opening}录取（第{choice}志愿）：您不符合该岗位的条件。",
     "no_seats": "未被{opening}录取（第{choice}志愿）：该岗位已无名额。",
     "score": "{rank}（分数{score}）",
     "reason": "{message}（{clause}）",

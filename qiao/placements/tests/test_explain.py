@@ -47,7 +47,7 @@ def test_english() -> None:
 
 def test_chinese() -> None:
     out = sentences(EXPLANATION, INELIGIBLE, NAMES, "zh-hans")
-    assert out[0] == "你被分配到ICT base（你的第3志愿）。"
+    assert out[0] == "您被分配到ICT base（您的第3志愿）。"
     assert "抽签" in out[1]
     assert "不得安排未满16周岁" in out[2]
 

@@ -218,7 +218,7 @@ def test_host_scores_and_coordinator_allocates_and_publishes(world: World) -> No
     assert Placement.objects.get().state == PlacementState.ACCEPTED
     # Chinese
     zh = me.get(reverse("placements:result", args=[rnd.pk]), headers={"Accept-Language": "zh-hans"})
-    assert "你被分配到" in zh.content.decode()
+    assert "您被分配到" in zh.content.decode()
 
 
 def test_run_bad_options_message(world: World) -> None:
