@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from qiao.api import api, not_found_view
+from qiao.core.views import accounts as account_views
 
 urlpatterns = [
     path("", include("qiao.core.urls")),
@@ -11,7 +12,7 @@ urlpatterns = [
     path("credentials/", include("qiao.credentials.urls")),
     path("", include("qiao.credentials.public_urls")),
     path("placements/", include("qiao.placements.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     # Anything else under /api/ answers a JSON 404, never the HTML page.
     re_path(r"^api/(?P<rest>.*)$", not_found_view),

@@ -323,3 +323,16 @@ def test_one_cannot_revoke_or_see_someone_elses_token(world: World) -> None:
     assert client.get(reverse("core:token_revoke", args=[token.pk])).status_code == 405
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_switching_language_saves_it_for_the_account(world: World) -> None:
+    client = world.client("teacher")
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    world.users["teacher"].refresh_from_db()
+    assert world.users["teacher"].language == "zh-hans"
+    client.post("/i18n/setlang/", {"language": "tlh"})
+    world.users["teacher"].refresh_from_db()
+    assert world.users["teacher"].language == "zh-hans"
+    # Anonymous visitors only get the cookie.
+    response = Client().post("/i18n/setlang/", {"language": "zh-hans"})
+    assert response.cookies["django_language"].value == "zh-hans"

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from qiao.core import selectors
@@ -88,3 +89,16 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     account_services.api_token_revoke(actor=_account(request), token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("core:token_list")
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's own view (cookie, safe redirect), and for a signed-in
+    account the choice is also saved as its preferred language, so that notifications and
+    emails written for it later are in the language it reads."""
+    response = i18n_views.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        assert isinstance(request.user, User)
+        account_services.user_set_language(
+            user=request.user, language=str(request.POST.get("language", ""))
+        )
+    return response
