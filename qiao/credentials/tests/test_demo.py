@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qiao.core.models import User
+from qiao.core.models import AuditEntry, User
 from qiao.core.services import accounts, organisations, people
 from qiao.core.tests import factories
 from qiao.credentials.demo import PERSONA_EMAIL, load_demo_credentials
@@ -37,7 +37,9 @@ def test_demo_loader_is_idempotent_and_fills_the_wallet():
     assert Credential.objects.filter(person=persona).count() == 2
     assert Credential.objects.filter(status="revoked").exclude(person=persona).count() == 1
     results = ExamResult.objects.count()
+    audit = AuditEntry.objects.count()
     load_demo_credentials(said.append)
     assert Credential.objects.count() == issued
     assert ExamResult.objects.count() == results
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)[audit:]) == []
     assert said[-1] == "credentials: 0 issued, 0 revoked"
