@@ -12,6 +12,7 @@ urlpatterns = [
     path("contributions/", parts.contribution_list, name="contribution_list"),
     path("<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
     path("<int:pk>/edit/", agreements.agreement_edit, name="agreement_edit"),
+    path("<int:pk>/export.xlsx", agreements.agreement_export, name="agreement_export"),
     path("<int:pk>/transition/", agreements.agreement_transition, name="agreement_transition"),
     path("<int:pk>/renew/", agreements.agreement_renew, name="agreement_renew"),
     path("<int:pk>/dashboard/", dashboard.agreement_dashboard, name="agreement_dashboard"),

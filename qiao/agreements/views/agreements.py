@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qiao.agreements import conf, selectors, services
 from qiao.agreements import permissions as agreement_perms
+from qiao.agreements.export import agreement_workbook
 from qiao.agreements.filters import AgreementFilter
 from qiao.agreements.forms import (
     AgreementForm,
@@ -38,7 +39,7 @@ from qiao.agreements.views._common import (
     show_error,
 )
 from qiao.core import permissions as perms
-from qiao.core.importexport.export import Column
+from qiao.core.importexport.export import Column, workbook_response
 from qiao.core.lists import ListPage, SortOption
 from qiao.core.models import Organisation
 
@@ -161,6 +162,16 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_create_committee": can_edit and not closed,
         },
+    )
+
+
+@login_required
+def agreement_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything recorded about the agreement that the viewer may see, as one workbook."""
+    agreement = get_agreement(request, pk)
+    return workbook_response(
+        sheets=agreement_workbook(viewer=request.user, agreement=agreement),
+        filename=f"agreement-{agreement.reference or agreement.pk}",
     )
 
 

@@ -119,3 +119,27 @@ def test_audit_log_exports_for_admins(world):
     response = world.client("admin").get(reverse("core:audit_list"), {"export": "xlsx"})
     assert response.status_code == 200
     assert xlsx_sheet(response)["A1"].value == "at"
+
+
+def test_a_workbook_export_has_one_safe_sheet_per_list() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from qiao.core.importexport.export import Column, Sheet, workbook_response
+
+    cols = [Column("name", lambda r: r)]
+    response = workbook_response(
+        sheets=[
+            Sheet("people/2026 [all]", cols, ["=1+1", "Li\x00Hua"]),
+            Sheet("people/2026 [all]", cols, []),
+            Sheet("", cols, []),
+        ],
+        filename="Everything",
+    )
+    assert 'filename="everything-' in response["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert len(set(wb.sheetnames)) == 3
+    assert wb.sheetnames[0] == "people2026 all"
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert rows == [("name",), ("'=1+1",), ("Li\ufffdHua",)]
