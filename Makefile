@@ -78,6 +78,8 @@ bench: install
 	$(PY) benchmarks/allocation.py
 	$(PY) benchmarks/credentials.py
 	$(PY) benchmarks/credentials_app.py
+	$(PY) benchmarks/placements.py
+	$(PY) benchmarks/placements.py --database-url $(PG_URL)
 
 messages: install
 	DEBUG=1 $(BIN)/qiao makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'node_modules/*'

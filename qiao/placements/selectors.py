@@ -194,7 +194,12 @@ def run_review(*, run: AllocationRun) -> dict[str, Any]:
         {"choice": i + 1, "count": n, "percent": round(100 * n / students, 1) if students else 0}
         for i, n in enumerate(metrics.get("rank_counts", []))
     ]
-    openings = Opening.objects.in_bulk([int(k) for k in (run.opening_explanations or {})])
+    # One query whatever the size of the round: the round's openings with their site and
+    # host (named in "fill by site"); in_bulk would split a long id list into batches on
+    # SQLite, and a lazy `o.site` would be a query per opening.
+    openings = {
+        o.pk: o for o in Opening.objects.filter(rounds=run.round_id).select_related("site", "host")
+    }
     openings_rows = []
     by_site: Counter[str] = Counter()
     seats_by_site: Counter[str] = Counter()
@@ -266,7 +271,7 @@ def my_rounds(*, viewer: Any) -> QuerySet[PlacementRound]:
 
 def violation_list(*, viewer: Any, school_id: int | None = None) -> QuerySet[ComplianceViolation]:
     qs = ComplianceViolation.objects.filter(resolved_at=None).select_related(
-        "opening__host", "school", "ruleset"
+        "opening__host", "school", "ruleset", "placement__student", "placement__opening"
     )
     allowed = pp.compliance_school_ids(viewer)
     if allowed is not None:

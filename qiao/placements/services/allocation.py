@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,22 @@ CHOICES = {
     "tie_breaking": ("single", "multiple"),
 }
 MAX_SEED = 2**63 - 1
+
+
+class _Clock:
+    """Seconds per phase of a run (benchmarks/placements.py reads them)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings if timings is not None else {}
+        self.last = time.perf_counter()
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.timings[phase] = self.timings.get(phase, 0.0) + now - self.last
+        self.last = now
 
 
 def clean_options(options: dict[str, Any] | None) -> dict[str, Any]:
@@ -119,9 +136,13 @@ def run_start(
     return run
 
 
-def run_execute(*, run_id: int, job_id: str = "") -> AllocationRun:
+def run_execute(
+    *, run_id: int, job_id: str = "", timings: dict[str, float] | None = None
+) -> AllocationRun:
     """Load the round, allocate, keep the outcome. Called by the task; idempotent (a run that
-    is already done is left alone)."""
+    is already done is left alone). `timings`, when given, receives the seconds of each phase
+    (load, engine, outcomes, write)."""
+    clock = _Clock(timings)
     run = AllocationRun.objects.select_related("round").get(pk=run_id)
     if run.state in (RunState.DONE, RunState.FAILED):
         return run
@@ -137,12 +158,16 @@ def run_execute(*, run_id: int, job_id: str = "") -> AllocationRun:
     try:
         if job_id:
             job_services.job_progress(job_id=job_id, done=0, message=_("Loading the round"))
+        clock.start()
         inp = adapter.build_input(run.round, options=run.options)
+        clock.lap("load")
         if job_id:
             job_services.job_progress(job_id=job_id, done=1, message=_("Allocating"))
         result = allocate(inp.problem, inp.options, progress=progress)
+        clock.lap("engine")
         rows = adapter.outcomes(run.pk, inp, result)
         summary = adapter.run_summary(result)
+        clock.lap("outcomes")
     except (AllocationError, ValueError) as exc:
         logger.warning("allocation run %s failed: %s", run.pk, exc)
         AllocationRun.objects.filter(pk=run.pk).update(
@@ -165,6 +190,7 @@ def run_execute(*, run_id: int, job_id: str = "") -> AllocationRun:
             lottery=summary["lottery"],
             finished_at=timezone.now(),
         )
+    clock.lap("write")
     if job_id:
         m = summary["metrics"]
         job_services.job_finish(
@@ -174,7 +200,16 @@ def run_execute(*, run_id: int, job_id: str = "") -> AllocationRun:
             % {"placed": m["placed"], "students": m["students"]},
             result_url=reverse("placements:run_detail", args=[run.round_id, run.pk]),
         )
-    run.refresh_from_db()
+    # Everything but the input document, which is the one just stored (tens of megabytes for
+    # 100,000 students: no need to read it back and decode it again).
+    run.refresh_from_db(
+        fields=[
+            f.attname
+            for f in AllocationRun._meta.concrete_fields
+            if f.attname not in ("id", "input_document")
+        ]
+    )
+    run.input_document = inp.document
     return run
 
 
