@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from qiao.placements.models import (
+    AgreementDocument,
     AllocationRun,
     ComplianceRuleSet,
     ComplianceViolation,
@@ -16,6 +17,7 @@ from qiao.placements.models import (
     PlacementRound,
     SchoolRuleSet,
     Site,
+    Timesheet,
 )
 
 
@@ -73,4 +75,15 @@ class AllocationRunAdmin(ReadOnly):
 @admin.register(Placement)
 class PlacementAdmin(ReadOnly):
     list_display = ["student", "opening", "state", "offered_at", "respond_by"]
+    list_filter = ["state"]
+
+
+@admin.register(AgreementDocument)
+class AgreementDocumentAdmin(ReadOnly):
+    list_display = ["placement", "version", "sha256", "created_at"]
+
+
+@admin.register(Timesheet)
+class TimesheetAdmin(ReadOnly):
+    list_display = ["placement", "week_start", "state", "total_hours", "submitted_at"]
     list_filter = ["state"]

@@ -399,3 +399,9 @@ def answer(request: HttpRequest, pk: int, payload: AnswerIn) -> dict[str, Any]:
         actor=request.user, placement=placement, accept=payload.answer == "accept"
     )
     return _result(request, candidate)
+
+
+# The lifecycle, timesheets and evaluations (their own module, same router).
+from qiao.placements.api_lifecycle import router as _lifecycle_router  # noqa: E402
+
+router.add_router("", _lifecycle_router)

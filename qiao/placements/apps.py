@@ -26,3 +26,7 @@ class PlacementsConfig(AppConfig):
             )
         )
         register_demo_loader("placements", load_demo_placements, order=40)
+
+        from qiao.placements import metrics
+
+        metrics.register()

@@ -11,7 +11,10 @@ Three scopes:
 - ``opening``: checked on an opening when it is published (and shown on the compliance page);
 - ``pair``: a student at an opening, checked inside allocation (an ineligible pair is never
   produced and is reported back with the reason);
-- ``placement``: checked on a placement before it starts (the three-party agreement).
+- ``placement``: checked on a placement before it starts (the three-party agreement, its
+  insurance policy) and again every week while it is active;
+- ``timesheet``: checked on a week a student recorded (hours a day and a week, nights,
+  public holidays): a timesheet records what happened, so these raise alerts, never refuse.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 BLOCKS = "blocks"
 WARNS = "warns"
 SEVERITIES = (BLOCKS, WARNS)
-SCOPES = ("opening", "pair", "placement")
+SCOPES = ("opening", "pair", "placement", "timesheet")
 RULESET_FORMAT = "qiao-compliance/1"
 
 
@@ -90,6 +93,32 @@ class PlacementFacts:
 
     start: dt.date | None
     agreement_signed_on: dt.date | None = None
+    end: dt.date | None = None
+    insurer: str = ""
+    insurance_from: dt.date | None = None
+    insurance_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DayFacts:
+    """One day of a timesheet."""
+
+    day: dt.date
+    hours: Decimal
+    night: bool = False
+    holiday: bool = False
+
+
+@dataclass(frozen=True)
+class TimesheetFacts:
+    """A week the student recorded."""
+
+    week_start: dt.date
+    days: tuple[DayFacts, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        return sum((d.hours for d in self.days), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -255,6 +284,41 @@ def _agreement_before_start(pl: PlacementFacts, p: Mapping[str, Any]) -> Detail:
     return None
 
 
+def _placement_insurance(pl: PlacementFacts, p: Mapping[str, Any]) -> Detail:
+    facts = OpeningFacts(
+        kind="",
+        start=pl.start,
+        end=pl.end,
+        insurer=pl.insurer,
+        insurance_from=pl.insurance_from,
+        insurance_to=pl.insurance_to,
+    )
+    return _insurance(facts, p)
+
+
+def _ts_hours_day(t: TimesheetFacts, p: Mapping[str, Any]) -> Detail:
+    limit = Decimal(str(p["hours"]))
+    over = [d for d in t.days if d.hours > limit]
+    if not over:
+        return None
+    worst = max(over, key=lambda d: d.hours)
+    return {"limit": limit, "value": worst.hours, "day": worst.day, "days": len(over)}
+
+
+def _ts_hours_week(t: TimesheetFacts, p: Mapping[str, Any]) -> Detail:
+    limit = Decimal(str(p["hours"]))
+    total = t.total
+    return {"limit": limit, "value": total, "week": t.week_start} if total > limit else None
+
+
+def _ts_flag(name: str) -> Callable[[TimesheetFacts, Mapping[str, Any]], Detail]:
+    def check(t: TimesheetFacts, p: Mapping[str, Any]) -> Detail:
+        days = [d.day for d in t.days if getattr(d, name) and d.hours > 0]
+        return {"day": days[0], "days": len(days)} if days else None
+
+    return check
+
+
 OPENING_CHECKS: dict[str, OpeningCheck] = {
     "max_hours_per_day": _max_hours_day,
     "max_hours_per_week": _max_hours_week,
@@ -275,11 +339,20 @@ PAIR_CHECKS: dict[str, PairCheck] = {
 }
 PLACEMENT_CHECKS: dict[str, PlacementCheck] = {
     "agreement_before_start": _agreement_before_start,
+    "insurance_whole_period": _placement_insurance,
+}
+TimesheetCheck = Callable[[TimesheetFacts, Mapping[str, Any]], Detail]
+TIMESHEET_CHECKS: dict[str, TimesheetCheck] = {
+    "max_hours_per_day": _ts_hours_day,
+    "max_hours_per_week": _ts_hours_week,
+    "no_night_work": _ts_flag("night"),
+    "no_public_holiday_work": _ts_flag("holiday"),
 }
 CHECKS_BY_SCOPE: dict[str, Mapping[str, Any]] = {
     "opening": OPENING_CHECKS,
     "pair": PAIR_CHECKS,
     "placement": PLACEMENT_CHECKS,
+    "timesheet": TIMESHEET_CHECKS,
 }
 # Parameters each check needs, with their type.
 PARAMS: dict[str, dict[str, type]] = {
@@ -351,6 +424,20 @@ def evaluate_placement(
         if not rule.applies_to(opening.kind):
             continue
         detail = PLACEMENT_CHECKS[rule.check](placement, rule.params)
+        if detail is not None:
+            found.append(_violation(rule, detail))
+    return found
+
+
+def evaluate_timesheet(
+    ruleset: RuleSet, opening_kind: str, timesheet: TimesheetFacts
+) -> list[Violation]:
+    """Every timesheet-scope rule the recorded week breaks."""
+    found = []
+    for rule in ruleset.for_scope("timesheet"):
+        if not rule.applies_to(opening_kind):
+            continue
+        detail = TIMESHEET_CHECKS[rule.check](timesheet, rule.params)
         if detail is not None:
             found.append(_violation(rule, detail))
     return found

@@ -7,9 +7,12 @@ from typing import Any
 from django.db.models import Sum
 
 from qiao.placements.compliance import (
+    DayFacts,
     OpeningFacts,
+    PlacementFacts,
     RuleSet,
     StudentFacts,
+    TimesheetFacts,
     default_ruleset,
     default_ruleset_data,
     parse_ruleset,
@@ -96,4 +99,34 @@ def student_facts(
         major=str(major_id) if major_id is not None else None,
         date_of_birth=date_of_birth,
         cohort_year=cohort_year,
+    )
+
+
+def placement_facts(placement: Any) -> PlacementFacts:
+    """A placement before it starts (and weekly while it runs): its period, when its
+    three-party agreement was signed, its insurance policy."""
+    from django.utils import timezone
+
+    from qiao.placements.models import InsurancePolicy
+
+    opening = placement.opening
+    policy = InsurancePolicy.objects.filter(placement_id=placement.pk).first()
+    signed = placement.agreement_signed_at
+    return PlacementFacts(
+        start=opening.start,
+        end=opening.end,
+        agreement_signed_on=timezone.localdate(signed) if signed else None,
+        insurer=policy.insurer if policy else "",
+        insurance_from=policy.starts if policy else None,
+        insurance_to=policy.ends if policy else None,
+    )
+
+
+def timesheet_facts(timesheet: Any) -> TimesheetFacts:
+    return TimesheetFacts(
+        week_start=timesheet.week_start,
+        days=tuple(
+            DayFacts(day=d.day, hours=d.hours, night=d.night, holiday=d.holiday)
+            for d in timesheet.days.all()
+        ),
     )

@@ -15,6 +15,9 @@ from qiao.placements.models import (
     Opening,
     OpeningKind,
     OpeningStatus,
+    Placement,
+    PlacementRound,
+    PlacementState,
     Preference,
     Site,
     SiteKind,
@@ -109,3 +112,38 @@ class ViolationFilter(StyledFilterSet):
     class Meta:
         model = ComplianceViolation
         fields = ["severity", "rule"]
+
+
+class PlacementFilter(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+    state = django_filters.ChoiceFilter(label=_("State"), choices=PlacementState.choices)
+    site = django_filters.ModelChoiceFilter(
+        label=_("Site"), queryset=Site.objects.none(), field_name="opening__site"
+    )
+    round = django_filters.ModelChoiceFilter(
+        label=_("Round"), queryset=PlacementRound.objects.none(), field_name="round"
+    )
+
+    class Meta:
+        model = Placement
+        fields = ["q", "state", "site", "round"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the sites and rounds of the (already scoped) placements.
+        sites = Site.objects.filter(pk__in=self.queryset.values("opening__site_id"))
+        rounds = PlacementRound.objects.filter(pk__in=self.queryset.values("round_id"))
+        for name, qs in (("site", sites), ("round", rounds)):
+            self.filters[name].queryset = qs
+            self.form.fields[name].queryset = qs
+
+    def search(self, qs: QuerySet[Placement], name: str, value: str) -> QuerySet[Placement]:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(
+            Q(student__family_name__icontains=value)
+            | Q(student__given_name__icontains=value)
+            | Q(student__native_name__icontains=value)
+            | Q(opening__title__icontains=value)
+        )

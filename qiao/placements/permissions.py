@@ -138,3 +138,71 @@ def compliance_school_ids(viewer: Any) -> list[int] | None:
 
 def can_view_any_round(viewer: Any) -> bool:
     return perms.is_platform_admin(viewer) or bool(perms.organisation_ids(viewer))
+
+
+# --- Placements after acceptance ---------------------------------------------------------------
+#
+# A placement is seen by the coordinators of its school, the coordinators (managers) of its
+# host, its student, its mentor and its supervising teacher. Nobody else: 404.
+
+
+def placement_scope(viewer: Any) -> Q | None:
+    if perms.is_platform_admin(viewer):
+        return None
+    if not _active(viewer):
+        return Q(pk__in=[])
+    orgs = coordinated_org_ids(viewer)
+    return (
+        Q(school_id__in=orgs)
+        | Q(host_id__in=orgs)
+        | Q(student__user=viewer)
+        | Q(mentor__user=viewer)
+        | Q(supervising_teacher__user=viewer)
+    )
+
+
+def _is(person: Any, viewer: Any) -> bool:
+    return person is not None and person.user_id is not None and person.user_id == viewer.pk
+
+
+def is_student_of(viewer: Any, placement: Any) -> bool:
+    return _is(placement.student, viewer)
+
+
+def is_mentor_of(viewer: Any, placement: Any) -> bool:
+    return _is(placement.mentor, viewer)
+
+
+def is_teacher_of(viewer: Any, placement: Any) -> bool:
+    return _is(placement.supervising_teacher, viewer)
+
+
+def can_manage_placement(viewer: Any, placement: Any) -> bool:
+    """Coordinators of the school: assign, insurance, activate, complete, terminate."""
+    return can_manage_school(viewer, placement.school_id)
+
+
+def can_host_placement(viewer: Any, placement: Any) -> bool:
+    """Managers of the host: assign the mentor, insurance, accept for the host, terminate."""
+    return can_manage_host(viewer, placement.host_id)
+
+
+def can_terminate(viewer: Any, placement: Any) -> bool:
+    return can_manage_placement(viewer, placement) or can_host_placement(viewer, placement)
+
+
+def parties_of(viewer: Any, placement: Any) -> list[str]:
+    """The parties of the three-party agreement the viewer may accept for."""
+    out = []
+    if can_manage_school(viewer, placement.school_id):
+        out.append("school")
+    if can_manage_host(viewer, placement.host_id):
+        out.append("host")
+    if is_student_of(viewer, placement):
+        out.append("student")
+    return out
+
+
+def can_sign_off(viewer: Any, placement: Any) -> bool:
+    """The mentor signs off timesheets (a host manager may stand in)."""
+    return is_mentor_of(viewer, placement) or can_manage_host(viewer, placement.host_id)

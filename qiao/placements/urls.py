@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from qiao.placements.views import rounds, sites, students
+from qiao.placements.views import placements, rounds, sites, students, work
 
 app_name = "placements"
 
@@ -34,4 +34,29 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rounds/<int:pk>/result/answer/", students.respond, name="respond"),
     path("rounds/<int:pk>/applicants/", students.applicants, name="applicants"),
     path("rounds/<int:pk>/score/", students.score, name="score"),
+    # After acceptance: lifecycle, agreement, timesheets, evaluations.
+    path("mine/", work.mine, name="mine"),
+    path("placements/", placements.placement_list, name="placement_list"),
+    path("placements/<int:pk>/", placements.placement_detail, name="placement_detail"),
+    path("placements/<int:pk>/assign/", placements.assign, name="placement_assign"),
+    path("placements/<int:pk>/insurance/", placements.insurance, name="placement_insurance"),
+    path("placements/<int:pk>/agreement.pdf", placements.agreement_pdf, name="agreement_pdf"),
+    path(
+        "placements/<int:pk>/agreement/generate/",
+        placements.agreement_generate,
+        name="agreement_generate",
+    ),
+    path(
+        "placements/<int:pk>/agreement/accept/",
+        placements.agreement_accept,
+        name="agreement_accept",
+    ),
+    path("placements/<int:pk>/activate/", placements.activate, name="placement_activate"),
+    path("placements/<int:pk>/terminate/", placements.terminate, name="placement_terminate"),
+    path("placements/<int:pk>/complete/", placements.complete, name="placement_complete"),
+    path("placements/<int:pk>/evaluate/", work.evaluate, name="evaluate"),
+    path("placements/<int:pk>/timesheet/", work.timesheet_edit, name="timesheet_edit"),
+    path("timesheets/<int:pk>/", work.timesheet_detail, name="timesheet_detail"),
+    path("timesheets/<int:pk>/submit/", work.timesheet_submit, name="timesheet_submit"),
+    path("timesheets/<int:pk>/review/", work.timesheet_review, name="timesheet_review"),
 ]

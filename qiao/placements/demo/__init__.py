@@ -294,3 +294,6 @@ def load_demo_placements(say: Callable[[str], None]) -> None:
         sites = _sites(orgs)
         openings = _openings(orgs, sites, say)
     _round(orgs, openings, say)
+    from qiao.placements.demo.lifecycle import load_demo_lifecycle
+
+    load_demo_lifecycle(orgs, say)

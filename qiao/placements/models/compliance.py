@@ -60,8 +60,9 @@ class SchoolRuleSet(models.Model):
 
 
 class ComplianceViolation(models.Model):
-    """One rule an opening (or, later, a placement) breaks, as found by the last check. Open
-    while `resolved_at` is empty; a later check that no longer finds it resolves it."""
+    """One rule an opening, a placement (before activation, weekly) or a timesheet breaks, as
+    found by the last check. Open while `resolved_at` is empty; a later check that no longer
+    finds it resolves it."""
 
     school = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="placement_violations"
@@ -75,6 +76,13 @@ class ComplianceViolation(models.Model):
     )
     placement = models.ForeignKey(
         "placements.Placement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="violations",
+    )
+    timesheet = models.ForeignKey(
+        "placements.Timesheet",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -12,8 +12,6 @@ class PlacementState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     EXPIRED = "expired", _("Not answered in time")
-    # The rest of the lifecycle (agreement, insurance, activation, completion) comes later;
-    # the states are reserved here so the constraint and the data need no rewrite.
     AGREEMENT_SIGNED = "agreement_signed", _("Agreement signed")
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
@@ -32,8 +30,9 @@ HOLDS_SEAT = (
 
 class Placement(models.Model):
     """One student at one opening, created when a run is published (offered), then accepted or
-    declined by the student. Later: three-party agreement, insurance, activation, timesheets,
-    evaluations, completion."""
+    declined by the student; then the three-party agreement, insurance, activation, weekly
+    timesheets, evaluations and completion (or termination). Transitions live in
+    `services.lifecycle`."""
 
     round = models.ForeignKey(
         "placements.PlacementRound", on_delete=models.PROTECT, related_name="placements"
@@ -57,6 +56,44 @@ class Placement(models.Model):
     offered_at = models.DateTimeField(_("offered"))
     respond_by = models.DateTimeField(_("answer by"))
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # The lifecycle after acceptance (services/lifecycle.py).
+    supervising_teacher = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_placements",
+        verbose_name=_("supervising teacher"),
+    )
+    mentor = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentored_placements",
+        verbose_name=_("mentor"),
+    )
+    agreement_signed_at = models.DateTimeField(_("agreement signed"), null=True, blank=True)
+    internship_agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("internship agreement"),
+    )
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    terminated_at = models.DateTimeField(_("terminated"), null=True, blank=True)
+    termination_reason = models.TextField(_("reason for termination"), blank=True)
+    credential = models.ForeignKey(
+        "credentials.Credential",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("completion credential"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

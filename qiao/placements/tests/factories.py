@@ -130,3 +130,75 @@ def run(rnd: PlacementRound, *, actor: Any = None, **options: Any) -> Allocation
         r = services.run_start(actor=actor, placement_round=rnd, options=options)
     r.refresh_from_db()
     return r
+
+
+# --- After acceptance --------------------------------------------------------------------------
+
+
+def accepted(world: World, student: Person | None = None, **overrides: Any) -> Any:
+    """A placement of `student` (default: the student persona) that she has accepted, at an
+    opening starting today unless overridden."""
+    from qiao.placements.models import Placement
+
+    start = overrides.pop("start", today())
+    end = overrides.pop("end", start + dt.timedelta(days=90))
+    o = opening(
+        world,
+        seats=1,
+        start=start,
+        end=end,
+        insurance_from=start,
+        insurance_to=end,
+        **overrides,
+    )
+    person = student or world.people["student"]
+    rnd = round_(world, [o])
+    services.preference_add(actor=None, candidate=candidate(rnd, person), opening=o)
+    close(rnd)
+    services.run_publish(actor=None, run=run(rnd, seed=1))
+    p = Placement.objects.get(round=rnd, student=person)
+    services.placement_respond(actor=None, placement=p, accept=True)
+    p.refresh_from_db()
+    return p
+
+
+def signed(world: World, **overrides: Any) -> Any:
+    """An accepted placement with teacher and mentor assigned and the agreement accepted by
+    the three parties."""
+    from qiao.placements.services.agreement import current_document
+
+    p = accepted(world, **overrides)
+    services.placement_assign(
+        actor=None,
+        placement=p,
+        supervising_teacher=world.people["teacher"],
+        mentor=world.people["mentor"],
+    )
+    doc = current_document(p)
+    assert doc is not None
+    for party, persona in (
+        ("student", "student"),
+        ("host", "enterprise"),
+        ("school", "coordinator"),
+    ):
+        services.agreement_accept(
+            actor=world.users[persona], placement=p, party=party, sha256=doc.sha256
+        )
+    p.refresh_from_db()
+    return p
+
+
+def active(world: World, **overrides: Any) -> Any:
+    """A signed placement, insured for its whole period, activated."""
+    p = signed(world, **overrides)
+    services.insurance_set(
+        actor=None,
+        placement=p,
+        insurer="PICC",
+        number="PL-0001",
+        starts=p.opening.start,
+        ends=p.opening.end,
+    )
+    services.placement_activate(actor=None, placement=p)
+    p.refresh_from_db()
+    return p

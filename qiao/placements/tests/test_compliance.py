@@ -208,7 +208,7 @@ def test_default_rule_set_covers_the_regulation() -> None:
         "major_relevant",
         "agreement_before_start",
     } <= checks
-    assert RULES.version == 1
+    assert RULES.version == 2
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ round in which the student persona is placed and can read why."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from qiao.agreements.demo import load_demo_agreements
 from qiao.core.demo import load_core
@@ -30,7 +31,10 @@ def test_demo_placements() -> None:
     load_demo_placements(messages.append)
     counts = (Site.objects.count(), Opening.objects.count(), Placement.objects.count())
     load_demo_placements(messages.append)
-    assert messages[-1] == "placements: demo round already there"
+    assert messages[-2:] == [
+        "placements: demo round already there",
+        "placements: running placements already there",
+    ]
     assert (Site.objects.count(), Opening.objects.count(), Placement.objects.count()) == counts
 
     kinds = set(Site.objects.values_list("kind", flat=True))
@@ -61,3 +65,32 @@ def test_demo_placements() -> None:
     names = {k: str(o) for k, o in selectors.preload_openings([outcome]).items()}
     text = " ".join(explain.sentences(outcome.explanation, outcome.ineligible, names, "en"))
     assert "Not admitted at" in text and "yours was" in text
+
+
+def test_demo_running_placements() -> None:
+    """Active placements with signed agreements, insurance, timesheets (signed, one returned,
+    one week missing, one over the hours), evaluations; one blocked at activation; one
+    completed; the mentor and teacher personas have interns and students."""
+    from qiao.placements.models import Evaluation, InsurancePolicy, Timesheet
+    from qiao.placements.services.timesheets import missing_weeks
+
+    messages: list[str] = []
+    load_core(messages.append)
+    load_demo_agreements(messages.append)
+    load_demo_placements(messages.append)
+    active = Placement.objects.filter(state="active")
+    assert active.count() >= 4
+    assert all(p.agreement_signed_at and p.internship_agreement_id for p in active)
+    assert InsurancePolicy.objects.filter(placement__in=active).count() == active.count()
+    states = set(Timesheet.objects.values_list("state", flat=True))
+    assert {"signed", "returned"} <= states
+    assert any(missing_weeks(p, timezone.localdate()) for p in active)
+    assert Evaluation.objects.filter(role="student").exists()
+    blocked = Placement.objects.get(state="agreement_signed")
+    assert ComplianceViolation.objects.filter(
+        placement=blocked, rule_id="CN2021-INSURANCE-PLACEMENT", resolved_at=None
+    ).exists()
+    assert Placement.objects.filter(state="completed").count() == 1
+    assert ComplianceViolation.objects.filter(rule_id="CN2021-TS-HOURS-DAY").exists()
+    assert Placement.objects.filter(mentor__user__email="mentor@zte.demo").count() >= 3
+    assert Placement.objects.filter(supervising_teacher__user__email="teacher@szpt.demo").exists()

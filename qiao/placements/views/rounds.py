@@ -41,6 +41,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "rounds": selectors.round_list(viewer=request.user).order_by("-ranking_opens")[:20],
             "schools": selectors.schools_managed(viewer=request.user),
             "staff": bool(pp.member_org_ids(request.user)) or perms.is_platform_admin(request.user),
+            "manages": bool(pp.coordinated_org_ids(request.user))
+            or perms.is_platform_admin(request.user),
         },
     )
 
@@ -245,6 +247,8 @@ VIOLATION_EXPORT = [
     Column("opening_id", lambda v: v.opening_id),
     Column("opening", lambda v: v.opening.title if v.opening_id else ""),
     Column("host", lambda v: v.opening.host.name if v.opening_id else ""),
+    Column("placement_id", lambda v: v.placement_id),
+    Column("timesheet_id", lambda v: v.timesheet_id),
     Column("rule", lambda v: v.rule_id),
     Column("severity", lambda v: v.severity),
     Column("message_en", lambda v: v.message_en),

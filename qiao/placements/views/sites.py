@@ -22,6 +22,7 @@ from qiao.placements import permissions as pp
 from qiao.placements import selectors, services
 from qiao.placements.filters import OpeningFilter, SiteFilter
 from qiao.placements.forms import OpeningForm, SiteForm
+from qiao.placements.lifecycle_selectors import site_quality
 from qiao.placements.services.openings import BlockedByCompliance
 from qiao.placements.views._common import (
     apply_validation_error,
@@ -114,6 +115,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "site": site,
             "openings": openings,
             "can_edit": pp.can_edit_site(request.user, site),
+            "quality": site_quality(site_id=site.pk),
         },
     )
 
