@@ -462,7 +462,7 @@ def requirement_reasons(opening: OpeningFacts, student: StudentFacts) -> list[Vi
                 f"This opening requires a minimum age of {opening.min_age}; "
                 f"you are {'?' if age is None else age} at the start.",
                 f"该岗位要求最低年龄{opening.min_age}岁；"
-                f"实习开始时你为{'?' if age is None else age}岁。",
+                f"实习开始时您为{'?' if age is None else age}岁。",
                 REQUIREMENTS_CLAUSE,
                 {"limit": opening.min_age, "value": age},
             )
@@ -484,7 +484,7 @@ def requirement_reasons(opening: OpeningFacts, student: StudentFacts) -> list[Vi
                 "REQ-MAJOR",
                 BLOCKS,
                 "This opening is not open to your major.",
-                "该岗位不面向你所学的专业。",
+                "该岗位不面向您所学的专业。",
                 REQUIREMENTS_CLAUSE,
                 {"major": student.major or "?"},
             )
