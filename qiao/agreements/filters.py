@@ -23,7 +23,7 @@ from qiao.agreements.models import (
     Direction,
     Party,
 )
-from qiao.core.filters import StyledFilterSet
+from qiao.core.filters import SearchFilterSet, StyledFilterSet
 from qiao.core.models import Organisation
 
 
@@ -32,8 +32,13 @@ def _viewer(kwargs: dict[str, Any]) -> Any:
     return getattr(request, "user", None)
 
 
-class AgreementFilter(StyledFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+class AgreementFilter(SearchFilterSet):
+    search_lookups = (
+        "title__icontains",
+        "title_en__icontains",
+        "title_zh__icontains",
+        "reference__icontains",
+    )
     partner = django_filters.ModelChoiceFilter(
         label=_("Partner organisation"),
         queryset=Organisation.objects.none(),
@@ -70,17 +75,6 @@ class AgreementFilter(StyledFilterSet):
         partners = partner_organisations(viewer=_viewer(kwargs))
         self.filters["partner"].queryset = partners
         self.form.fields["partner"].queryset = partners
-
-    def search(self, qs: QuerySet[Agreement], name: str, value: str) -> QuerySet[Agreement]:
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(
-            Q(title__icontains=value)
-            | Q(title_en__icontains=value)
-            | Q(title_zh__icontains=value)
-            | Q(reference__icontains=value)
-        )
 
     def by_partner(self, qs: QuerySet[Agreement], name: str, value: Any) -> QuerySet[Agreement]:
         if not value:

@@ -24,26 +24,37 @@ class StyledFilterSet(django_filters.FilterSet):
             field.widget.attrs["class"] = css
 
 
-class OrganisationFilter(StyledFilterSet):
+class SearchFilterSet(StyledFilterSet):
+    """A list filter with a free-text box `q` matching any of `search_lookups` (full ORM
+    lookups, e.g. "name__icontains"); subclasses with a subtler search override `search`."""
+
+    search_lookups: tuple[str, ...] = ()
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+
+    def search(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        value = value.strip()
+        if not value:
+            return qs
+        match = Q()
+        for lookup in self.search_lookups:
+            match |= Q(**{lookup: value})
+        return qs.filter(match)
+
+
+class OrganisationFilter(SearchFilterSet):
+    search_lookups = (
+        "name__icontains",
+        "name_en__icontains",
+        "name_local__icontains",
+        "short_name__icontains",
+        "city__icontains",
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
     country = django_filters.ChoiceFilter(label=_("Country"), choices=countries)
 
     class Meta:
         model = Organisation
         fields = ["q", "kind", "country"]
-
-    def search(self, qs: QuerySet[Organisation], name: str, value: str) -> QuerySet[Organisation]:
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(
-            Q(name__icontains=value)
-            | Q(name_en__icontains=value)
-            | Q(name_local__icontains=value)
-            | Q(short_name__icontains=value)
-            | Q(city__icontains=value)
-        )
 
 
 class PersonFilter(StyledFilterSet):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from qiao.core.filters import StyledFilterSet
+from qiao.core.filters import SearchFilterSet, StyledFilterSet
 from qiao.placements.models import (
     ComplianceViolation,
     Opening,
@@ -24,8 +24,14 @@ from qiao.placements.models import (
 )
 
 
-class SiteFilter(StyledFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+class SiteFilter(SearchFilterSet):
+    search_lookups = (
+        "name__icontains",
+        "name_en__icontains",
+        "city__icontains",
+        "host__name__icontains",
+        "host__name_en__icontains",
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=SiteKind.choices)
     country = django_filters.ChoiceFilter(label=_("Country"), choices=countries)
 
@@ -33,21 +39,14 @@ class SiteFilter(StyledFilterSet):
         model = Site
         fields = ["q", "kind", "country"]
 
-    def search(self, qs: QuerySet[Site], name: str, value: str) -> QuerySet[Site]:
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(
-            Q(name__icontains=value)
-            | Q(name_en__icontains=value)
-            | Q(city__icontains=value)
-            | Q(host__name__icontains=value)
-            | Q(host__name_en__icontains=value)
-        )
 
-
-class OpeningFilter(StyledFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+class OpeningFilter(SearchFilterSet):
+    search_lookups = (
+        "title__icontains",
+        "host__name__icontains",
+        "host__name_en__icontains",
+        "site__name__icontains",
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OpeningKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OpeningStatus.choices)
     blocked = django_filters.BooleanFilter(label=_("With open violations"), method="by_violations")
@@ -56,17 +55,6 @@ class OpeningFilter(StyledFilterSet):
         model = Opening
         fields = ["q", "kind", "status", "blocked"]
 
-    def search(self, qs: QuerySet[Opening], name: str, value: str) -> QuerySet[Opening]:
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(
-            Q(title__icontains=value)
-            | Q(host__name__icontains=value)
-            | Q(host__name_en__icontains=value)
-            | Q(site__name__icontains=value)
-        )
-
     def by_violations(self, qs: QuerySet[Opening], name: str, value: Any) -> QuerySet[Opening]:
         if value is None:
             return qs
@@ -74,8 +62,13 @@ class OpeningFilter(StyledFilterSet):
         return qs.filter(pk__in=flagged) if value else qs.exclude(pk__in=flagged)
 
 
-class ApplicantFilter(StyledFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+class ApplicantFilter(SearchFilterSet):
+    search_lookups = (
+        "candidate__person__family_name__icontains",
+        "candidate__person__given_name__icontains",
+        "candidate__person__native_name__icontains",
+        "candidate__student_number__icontains",
+    )
     opening = django_filters.ModelChoiceFilter(
         label=_("Opening"), queryset=Opening.objects.none(), field_name="opening"
     )
@@ -91,17 +84,6 @@ class ApplicantFilter(StyledFilterSet):
         self.filters["opening"].queryset = openings
         self.form.fields["opening"].queryset = openings
 
-    def search(self, qs: QuerySet[Preference], name: str, value: str) -> QuerySet[Preference]:
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(
-            Q(candidate__person__family_name__icontains=value)
-            | Q(candidate__person__given_name__icontains=value)
-            | Q(candidate__person__native_name__icontains=value)
-            | Q(candidate__student_number__icontains=value)
-        )
-
 
 class ViolationFilter(StyledFilterSet):
     severity = django_filters.ChoiceFilter(
@@ -114,8 +96,13 @@ class ViolationFilter(StyledFilterSet):
         fields = ["severity", "rule"]
 
 
-class PlacementFilter(StyledFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+class PlacementFilter(SearchFilterSet):
+    search_lookups = (
+        "student__family_name__icontains",
+        "student__given_name__icontains",
+        "student__native_name__icontains",
+        "opening__title__icontains",
+    )
     state = django_filters.ChoiceFilter(label=_("State"), choices=PlacementState.choices)
     site = django_filters.ModelChoiceFilter(
         label=_("Site"), queryset=Site.objects.none(), field_name="opening__site"
@@ -136,14 +123,3 @@ class PlacementFilter(StyledFilterSet):
         for name, qs in (("site", sites), ("round", rounds)):
             self.filters[name].queryset = qs
             self.form.fields[name].queryset = qs
-
-    def search(self, qs: QuerySet[Placement], name: str, value: str) -> QuerySet[Placement]:
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(
-            Q(student__family_name__icontains=value)
-            | Q(student__given_name__icontains=value)
-            | Q(student__native_name__icontains=value)
-            | Q(opening__title__icontains=value)
-        )
