@@ -4,6 +4,7 @@ the platform would build (validated and audited)."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import itertools
 import zipfile
@@ -68,6 +69,12 @@ def xlsx_bytes() -> bytes:
 
 
 def area(code: str = "joint-lab") -> CooperationArea:
+    """A default area. Transactional tests (the browser tests) flush the tables between tests,
+    taking the areas the data migration seeded with them, so they are seeded again if gone."""
+    if not CooperationArea.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("qiao.agreements.migrations.0002_default_areas").seed(apps, None)
     return CooperationArea.objects.get(code=code)
 
 
