@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-COVERAGE_FLOOR ?= 85
+COVERAGE_FLOOR ?= 88
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Production-like settings for `check --deploy` (no real secret: the check only reads settings).
