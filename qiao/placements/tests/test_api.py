@@ -39,7 +39,7 @@ def test_publish_blocked_is_422_with_rules(world: World) -> None:
     r = world.client("coordinator").post(f"{BASE}/openings/{o.pk}/publish")
     assert r.status_code == 422
     text = json.dumps(r.json())
-    assert "CN2021-NO-AGENCY" in text and "Art. 18" in text
+    assert "CN2021-NO-AGENCY" in text and "Art. 16 (6)" in text
     o.refresh_from_db()
     assert o.status == "draft"
     assert world.client("enterprise").post(f"{BASE}/openings/{o.pk}/publish").status_code == 403

@@ -29,7 +29,7 @@ INELIGIBLE = [
                 "rule": "CN2021-AGE-16",
                 "message_en": "Students under 16 may not take post internships.",
                 "message_zh": "不得安排未满16周岁的学生岗位实习。",
-                "clause": "Regulation 2021, Art. 16 (1)",
+                "clause": "Regulation 2021, Art. 16 (2)",
             }
         ],
     }

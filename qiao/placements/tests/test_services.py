@@ -61,7 +61,7 @@ def test_publish_blocked_with_explanation_and_nothing_published(world: World) ->
     with pytest.raises(BlockedByCompliance) as exc:
         services.opening_publish(actor=world.users["coordinator"], opening=o)
     text = " ".join(exc.value.messages)
-    assert "at most 8 hours a day" in text and "Art. 16" in text
+    assert "at most 8 hours a day" in text and "Art. 17" in text
     assert "night shifts" in text
     o.refresh_from_db()
     assert o.status == OpeningStatus.DRAFT
