@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -124,13 +125,29 @@ def ranking_of(*, candidate: RoundCandidate) -> list[Preference]:
     )
 
 
-def rankable(*, candidate: RoundCandidate, ranked: list[Preference]) -> list[Opening]:
-    """The round's openings not yet on the list, each with `ineligible_reasons` (empty when
-    the candidate may be placed there), so the page says why before she tries."""
+def rankable_openings(
+    *, candidate: RoundCandidate, ranked: list[Preference], q: str = ""
+) -> QuerySet[Opening]:
+    """The round's openings not yet on the list, optionally matching `q` (title, host, site),
+    in title order: what the ranking page pages through."""
+    qs = candidate.round.openings.exclude(pk__in=[p.opening_id for p in ranked])
+    q = q.strip()
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(host__name__icontains=q)
+            | Q(host__name_en__icontains=q)
+            | Q(site__name__icontains=q)
+        )
+    return qs.select_related("host", "site").prefetch_related("majors").order_by("title", "pk")
+
+
+def with_eligibility(*, candidate: RoundCandidate, openings: Iterable[Opening]) -> list[Opening]:
+    """Each opening with `ineligible_reasons` (empty when the candidate may be placed there),
+    so the page says why before she tries. Only the openings shown are evaluated."""
     from qiao.placements import facts
     from qiao.placements.compliance import eligibility
 
-    taken = {p.opening_id for p in ranked}
     ruleset = facts.ruleset_of(facts.ruleset_row_for_school(candidate.round.school_id))
     student = facts.student_facts(
         major_id=candidate.major_id,
@@ -138,12 +155,17 @@ def rankable(*, candidate: RoundCandidate, ranked: list[Preference]) -> list[Ope
         cohort_year=candidate.cohort_year,
     )
     out = []
-    for o in round_openings(placement_round=candidate.round):
-        if o.pk in taken:
-            continue
+    for o in openings:
         o.ineligible_reasons = eligibility(ruleset, facts.opening_facts(o), student)  # type: ignore[attr-defined]
         out.append(o)
     return out
+
+
+def rankable(*, candidate: RoundCandidate, ranked: list[Preference]) -> list[Opening]:
+    """Every opening not yet on the list, with its eligibility (the API's answer)."""
+    return with_eligibility(
+        candidate=candidate, openings=rankable_openings(candidate=candidate, ranked=ranked)
+    )
 
 
 def host_applicants(*, viewer: Any, placement_round: PlacementRound) -> QuerySet[Preference]:

@@ -366,3 +366,28 @@ def test_ranking_page_says_why_not_eligible(world: World) -> None:
     text = page.content.decode()
     assert "You are not eligible:" in text and "does not list the student" in text
     assert text.count("Add to my list") == 1
+
+
+def test_ranking_page_pages_and_searches_the_openings(world: World) -> None:
+    from qiao.placements.views.students import OPENINGS_PER_PAGE
+
+    openings = [
+        f.opening(world, seats=1, title=f"Opening {i:03d}") for i in range(OPENINGS_PER_PAGE + 3)
+    ]
+    openings.append(f.opening(world, seats=1, title="Smart-city IoT intern"))
+    rnd = f.round_(world, openings)
+    c = world.client("student")
+    url = reverse("placements:ranking", args=[rnd.pk])
+    first = c.get(url).content.decode()
+    assert "Opening 000" in first and "Opening 049" in first
+    assert "Opening 050" not in first and "Smart-city" not in first
+    second = c.get(url, {"page": 2}).content.decode()
+    assert "Opening 050" in second and "Smart-city IoT intern" in second
+    assert "Opening 000" not in second
+    found = c.get(url, {"q": "iot"}).content.decode()
+    assert "Smart-city IoT intern" in found and "Opening 000" not in found
+    # Hostile or silly input: no error, a clear empty answer.
+    nothing = c.get(url, {"q": "<script>" + "x" * 500, "page": "-3"})
+    assert nothing.status_code == 200
+    assert "No opening matches your search." in nothing.content.decode()
+    assert "<script>x" not in nothing.content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -32,6 +33,9 @@ def _candidate(request: HttpRequest, pk: int) -> RoundCandidate:
     return candidate
 
 
+OPENINGS_PER_PAGE = 50
+
+
 @login_required
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     return _ranking_page(request, _candidate(request, pk))
@@ -42,6 +46,13 @@ def _ranking_page(
 ) -> HttpResponse:
     rnd = candidate.round
     ranked = selectors.ranking_of(candidate=candidate)
+    q = request.GET.get("q", "")[:100]
+    paginator = Paginator(
+        selectors.rankable_openings(candidate=candidate, ranked=ranked, q=q), OPENINGS_PER_PAGE
+    )
+    page_obj = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "placements/ranking.html",
@@ -57,8 +68,12 @@ def _ranking_page(
                         for r in o.ineligible_reasons  # type: ignore[attr-defined]
                     ],
                 }
-                for o in selectors.rankable(candidate=candidate, ranked=ranked)
+                for o in selectors.with_eligibility(candidate=candidate, openings=page_obj)
             ],
+            "q": q,
+            "paginator": paginator,
+            "page_obj": page_obj,
+            "query_without_page": query.urlencode(),
             "is_open": rnd.ranking_is_open(),
             "full": len(ranked) >= rnd.max_choices,
             "errors": errors or [],
