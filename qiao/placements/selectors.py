@@ -13,6 +13,7 @@ from qiao.core.models import Organisation, Role
 from qiao.placements import permissions as pp
 from qiao.placements.models import (
     AllocationRun,
+    ComplianceRuleSet,
     ComplianceViolation,
     Opening,
     Placement,
@@ -64,6 +65,11 @@ def opening_get(*, viewer: Any, pk: int) -> Opening | None:
 
 def opening_open_violations(*, opening: Opening) -> list[ComplianceViolation]:
     return list(opening.violations.filter(resolved_at=None).order_by("severity", "rule_id"))
+
+
+def ruleset_choices() -> QuerySet[ComplianceRuleSet]:
+    """Every stored rule set version a school may choose, newest version first per code."""
+    return ComplianceRuleSet.objects.order_by("code", "-version")
 
 
 def schools_managed(*, viewer: Any) -> QuerySet[Organisation]:

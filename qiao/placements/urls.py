@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("openings/<int:pk>/publish/", sites.opening_publish, name="opening_publish"),
     path("openings/<int:pk>/close/", sites.opening_close, name="opening_close"),
     path("compliance/", rounds.compliance, name="compliance"),
+    path("compliance/ruleset/", rounds.compliance_ruleset, name="compliance_ruleset"),
     path("rounds/", rounds.round_list, name="round_list"),
     path("rounds/new/", rounds.round_create, name="round_create"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),

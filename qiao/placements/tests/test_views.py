@@ -391,3 +391,39 @@ def test_ranking_page_pages_and_searches_the_openings(world: World) -> None:
     assert nothing.status_code == 200
     assert "No opening matches your search." in nothing.content.decode()
     assert "<script>x" not in nothing.content.decode()
+
+
+def test_coordinator_chooses_the_schools_rule_set(world: World) -> None:
+    from qiao.core.models import AuditEntry
+    from qiao.placements import facts
+    from qiao.placements.compliance import default_ruleset_data
+    from qiao.placements.models import ComplianceRuleSet, SchoolRuleSet
+
+    document = default_ruleset_data()
+    document["title_en"] = "Stricter school rules"
+    chosen = services.ruleset_create(actor=world.users["admin"], document=document)
+    assert isinstance(chosen, ComplianceRuleSet)
+    assert facts.ruleset_row_for_school(world.school.pk) != chosen
+    url = reverse("placements:compliance_ruleset")
+    page = world.client("coordinator").get(reverse("placements:compliance")).content.decode()
+    assert "Use this rule set" in page and f'value="{chosen.pk}"' in page
+
+    # Nobody but the school's coordinators (and admins) may choose: nothing changes.
+    for persona in ("teacher", "student", "enterprise", "outsider"):
+        r = world.client(persona).post(url, {"school": world.school.pk, "ruleset": chosen.pk})
+        assert r.status_code in (403, 404), persona
+    assert not SchoolRuleSet.objects.exists()
+
+    # Wrong or hostile input: a message, nothing changed.
+    c = world.client("coordinator")
+    for bad in ("999999", "", "'; drop table", "1e9"):
+        r = c.post(url, {"school": world.school.pk, "ruleset": bad}, follow=True)
+        assert "Choose one of the stored rule sets." in r.content.decode()
+    assert c.post(url, {"school": "x", "ruleset": chosen.pk}).status_code == 404
+    assert not SchoolRuleSet.objects.exists()
+
+    r = c.post(url, {"school": world.school.pk, "ruleset": chosen.pk}, follow=True)
+    assert "now checks its openings and placements against" in r.content.decode()
+    assert facts.ruleset_row_for_school(world.school.pk) == chosen
+    assert AuditEntry.objects.filter(action="placements.ruleset.choose").count() == 1
+    assert c.get(url).status_code == 405

@@ -296,5 +296,38 @@ def compliance(request: HttpRequest) -> HttpResponseBase:
         school=school,
         schools=schools,
         ruleset=facts.ruleset_row_for_school(school.pk),
+        rulesets=list(selectors.ruleset_choices()),
+        can_choose_ruleset=pp.can_manage_school(request.user, school.pk),
     )
     return render(request, "placements/compliance.html", context)
+
+
+@login_required
+@require_POST
+def compliance_ruleset(request: HttpRequest) -> HttpResponseBase:
+    """Choose the rule set a school's openings and placements are checked against."""
+    school = or_404(
+        selectors.schools_managed(viewer=request.user)
+        .filter(pk=_int(request.POST.get("school")))
+        .first()
+    )
+    perms.require(pp.can_manage_school(request.user, school.pk))
+    ruleset = selectors.ruleset_choices().filter(pk=_int(request.POST.get("ruleset"))).first()
+    target = f"{reverse('placements:compliance')}?school={school.pk}"
+    if ruleset is None:
+        messages.error(request, _("Choose one of the stored rule sets."))
+        return redirect(target)
+    services.school_ruleset_set(actor=request.user, school=school, ruleset=ruleset)
+    messages.success(
+        request,
+        _("%(school)s now checks its openings and placements against “%(ruleset)s”.")
+        % {"school": school, "ruleset": ruleset},
+    )
+    return redirect(target)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0
