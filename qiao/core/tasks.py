@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from qiao.core.importexport import importer
+from qiao.core.importexport import background
 
 
 @task()
@@ -18,8 +18,9 @@ def import_file(
     encoding: str = "utf-8",
     language: str = "",
 ) -> None:
-    """Run a large import stored by `importer.import_start`; progress and outcome go to the job."""
-    importer.import_job_run(
+    """Run a large import stored by `background.import_start`; progress and outcome go to
+    the job."""
+    background.import_job_run(
         job_id=job_id,
         kind=kind,
         path=path,

@@ -5,8 +5,8 @@
 - `validate_file(kind, file, ctx)` and `run_import(kind, file, ctx)`: every row is validated
   first; `kind.commit` runs in one transaction only when no row has an error. "Validate only"
   runs the commit too and rolls it back, so its counts are exact.
-- `import_start(...)`: what the upload page calls. Files of up to IMPORT_BACKGROUND_ROWS rows
-  run at once; larger ones are stored under MEDIA_ROOT/imports/<job id>/ and run by the task
+- `background.import_start(...)`: what the upload page calls (see that module). Files of up to
+  IMPORT_BACKGROUND_ROWS rows run at once; larger ones are stored and run by the task
   `qiao.core.tasks.import_file`, which calls `import_job_run`. Either way the outcome is kept in
   a JobProgress: `result` holds `ImportResult.to_json()`, errors capped at 10,000.
 
@@ -22,12 +22,8 @@ from dataclasses import dataclass, field
 from operator import gt, itemgetter
 from typing import IO, Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qiao.core.audit import audit_record
@@ -50,10 +46,7 @@ from qiao.core.importexport.registry import (
     ImportKind,
     ImportRowsError,
     RowError,
-    get_import,
 )
-from qiao.core.models import JobProgress, Organisation, User
-from qiao.core.services import jobs as job_services
 
 __all__ = [
     "ENCODINGS",
@@ -61,8 +54,6 @@ __all__ = [
     "ImportFileError",
     "ImportResult",
     "count_rows",
-    "import_job_run",
-    "import_start",
     "map_header",
     "read_table",
     "report_columns",
@@ -454,155 +445,6 @@ def count_rows(
     if count == 0:
         raise ImportFileError(_("The file has a header row but no data rows: nothing to import."))
     return count, max(count, estimate)
-
-
-def result_url(job: JobProgress) -> str:
-    return reverse("core:import_result", args=[job.kind.removeprefix("import:"), job.pk])
-
-
-def import_start(
-    *,
-    kind: ImportKind,
-    upload: Any,
-    actor: User,
-    organisation: Organisation | None,
-    dry_run: bool = False,
-    encoding: str = "utf-8",
-) -> JobProgress:
-    """Check an uploaded file and import it: up to IMPORT_BACKGROUND_ROWS rows at once, larger
-    files as a background task (stored under MEDIA_ROOT/imports/<job id>/ until it has run).
-
-    Raises PermissionDenied, or ImportFileError when the file cannot be imported at all (no job
-    is created then). Returns the job that holds the outcome."""
-    if not kind.allowed(actor, organisation):
-        raise PermissionDenied
-    filename = os.path.basename(getattr(upload, "name", "") or "")
-    threshold = int(settings.IMPORT_BACKGROUND_ROWS)
-    rows, estimate = count_rows(kind, upload, filename, encoding=encoding, limit=threshold + 1)
-    job = job_services.job_create(
-        owner=actor,
-        kind=f"import:{kind.key}",
-        label=_("Import %(kind)s: %(file)s") % {"kind": kind.label, "file": filename},
-        organisation=organisation,
-        total=estimate,
-    )
-    if rows <= threshold:
-        _run_job(
-            job=job, kind=kind, file=upload, filename=filename, dry_run=dry_run, encoding=encoding
-        )
-        return job
-    upload.seek(0)
-    path = default_storage.save(
-        # The uploaded name is only ever shown; the stored one is ours.
-        f"imports/{job.pk}/upload{os.path.splitext(filename)[1].lower()}",
-        upload,
-    )
-    language = translation.get_language() or settings.LANGUAGE_CODE
-
-    def enqueue() -> None:
-        from qiao.core.tasks import import_file
-
-        task = import_file.enqueue(
-            job_id=str(job.pk),
-            kind=kind.key,
-            path=path,
-            filename=filename,
-            dry_run=dry_run,
-            encoding=encoding,
-            language=language,
-        )
-        job_services.job_set_task(job=job, task_id=str(task.id))
-
-    transaction.on_commit(enqueue)
-    return job
-
-
-def _run_job(
-    *,
-    job: JobProgress,
-    kind: ImportKind,
-    file: IO[bytes],
-    filename: str,
-    dry_run: bool,
-    encoding: str,
-    progress: Progress | None = None,
-) -> ImportResult:
-    ctx = ImportContext(
-        actor=job.owner, organisation=job.organisation, options={"job_id": str(job.pk)}
-    )
-    try:
-        result = run_import(
-            kind,
-            file,
-            ctx,
-            filename=filename,
-            dry_run=dry_run,
-            encoding=encoding,
-            progress=progress,
-        )
-    except Exception:
-        logger.exception("Import job %s failed", job.pk)
-        job_services.job_fail(
-            job_id=job.pk, message=_("The import failed unexpectedly; nothing was saved.")
-        )
-        raise
-    job_services.job_finish(
-        job_id=job.pk, result=result.to_json(), message=result.summary(), result_url=result_url(job)
-    )
-    return result
-
-
-def import_job_run(
-    *,
-    job_id: str,
-    kind: str,
-    path: str,
-    filename: str,
-    dry_run: bool = False,
-    encoding: str = "utf-8",
-    language: str = "",
-) -> None:
-    """Run a queued import (called by the task): re-check the permission, read the stored file,
-    report progress every PROGRESS_EVERY rows, keep the outcome, delete the file."""
-    job = JobProgress.objects.select_related("owner", "organisation").get(pk=job_id)
-    try:
-        with translation.override(language or settings.LANGUAGE_CODE):
-            import_kind = get_import(kind)
-            if import_kind is None or not import_kind.allowed(job.owner, job.organisation):
-                job_services.job_fail(
-                    job_id=job.pk,
-                    message=_("You may no longer run this import; nothing was saved."),
-                )
-                return
-
-            def progress(done: int, total: int, message: str) -> None:
-                job_services.job_progress(
-                    job_id=job.pk, done=done, total=max(done, total), message=message
-                )
-
-            with default_storage.open(path, "rb") as stored:
-                _run_job(
-                    job=job,
-                    kind=import_kind,
-                    file=stored,
-                    filename=filename,
-                    dry_run=dry_run,
-                    encoding=encoding,
-                    progress=progress,
-                )
-    finally:
-        _discard(path)
-
-
-def _discard(path: str) -> None:
-    """Uploaded files hold personal data: delete them once their import has run."""
-    try:
-        default_storage.delete(path)
-        folder = os.path.dirname(default_storage.path(path))
-        if os.path.isdir(folder) and not os.listdir(folder):
-            os.rmdir(folder)
-    except (NotImplementedError, OSError):
-        logger.warning("Could not delete the uploaded import file %s", path, exc_info=True)
 
 
 # --- Templates and reports ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from qiao.core.importexport import importer
+from qiao.core.importexport import background, importer
 from qiao.core.importexport.export import export_response
 from qiao.core.importexport.registry import ImportContext, all_imports, get_import
 from qiao.core.models import Affiliation, AuditEntry, JobProgress, Organisation, Person
@@ -272,7 +272,7 @@ def test_the_worker_refuses_a_job_whose_owner_lost_the_right(world, settings, tm
         owner=world.users["teacher"], kind="import:people", organisation=world.school
     )
     path = default_storage.save(f"imports/{job.pk}/x.csv", io.BytesIO(b"kind\n"))
-    importer.import_job_run(job_id=str(job.pk), kind="people", path=path, filename="x.csv")
+    background.import_job_run(job_id=str(job.pk), kind="people", path=path, filename="x.csv")
     job.refresh_from_db()
     assert job.state == "failed" and "no longer" in job.message
     assert not default_storage.exists(path)

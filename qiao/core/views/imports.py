@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from qiao.core import permissions as perms
 from qiao.core import selectors
 from qiao.core.forms import StyledFormMixin
-from qiao.core.importexport import importer
+from qiao.core.importexport import background, importer
 from qiao.core.importexport.export import EXPORT_FORMATS, export_response
 from qiao.core.importexport.registry import ImportKind, get_import
 from qiao.core.models import JobProgress, Organisation
@@ -73,7 +73,7 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
     file_error: importer.ImportFileError | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            job = importer.import_start(
+            job = background.import_start(
                 kind=import_kind,
                 upload=form.cleaned_data["file"],
                 actor=request.user,  # type: ignore[arg-type]
