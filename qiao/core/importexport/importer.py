@@ -1,7 +1,7 @@
 """The import service: validate every row, commit all or nothing, keep the outcome.
 
 - `reader.read_table(file, filename)` (re-exported here): the header and bounded rows, after
-  every file-level check; `reader.map_header(kind, header)` maps the header to the kind's columns.
+  every file-level check; `header.map_header(kind, header)` maps the header to the kind's columns.
 - `validate_file(kind, file, ctx)` and `run_import(kind, file, ctx)`: every row is validated
   first; `kind.commit` runs in one transaction only when no row has an error. "Validate only"
   runs the commit too and rolls it back, so its counts are exact.
@@ -28,16 +28,14 @@ from django.utils.translation import gettext as _
 
 from qiao.core.audit import audit_record
 from qiao.core.importexport.export import Column
+from qiao.core.importexport.header import HeaderMap, column_letter, map_header
 from qiao.core.importexport.reader import (
     CONTROL_CHARACTERS,
     ENCODINGS,
     FORMATS,
-    HeaderMap,
     ImportFileError,
     Table,
-    column_letter,
     formula_message,
-    map_header,
     printable,
     read_table,
 )
