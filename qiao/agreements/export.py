@@ -12,6 +12,7 @@ from typing import Any
 from qiao.agreements import selectors
 from qiao.agreements.models import ActionItem, Agreement, Contribution, Decision, Meeting
 from qiao.agreements.selectors import committees as committee_selectors
+from qiao.agreements.timeline import timeline_for
 from qiao.core.importexport.export import Column, Sheet
 
 
@@ -51,7 +52,12 @@ def agreement_workbook(
 ) -> list[Sheet]:
     """The sheets of the agreement's workbook, read with the viewer's permissions."""
     today = today or dt.date.today()
-    page = selectors.agreement_page(viewer=viewer, agreement=agreement, today=today)
+    # Only the parts the workbook holds (the agreement page also builds totals, the renewal
+    # chain and more, which the workbook does not need).
+    signatories = selectors.signatories(agreement=agreement)
+    commitments = selectors.commitments_with_kpis(agreement=agreement, today=today)
+    documents = selectors.documents_with_versions(agreement=agreement)
+    timeline = timeline_for(agreement, viewer)
     parties = list(agreement.parties.select_related("organisation", "person"))
     meetings: list[Meeting] = committee_selectors.agreement_meetings(
         viewer=viewer, agreement=agreement
@@ -71,7 +77,7 @@ def agreement_workbook(
         .select_related("party__organisation", "party__person")
         .order_by("date", "id")
     )
-    versions = [(d, v) for d in page.documents for v in d.versions.all()]
+    versions = [(d, v) for d in documents for v in d.versions.all()]
     return [
         Sheet(
             "agreement",
@@ -88,7 +94,7 @@ def agreement_workbook(
                     "signatories",
                     lambda p: "|".join(
                         f"{s.person}{' — ' + s.title if s.title else ''}"
-                        for s in page.signatories.get(p.pk, [])
+                        for s in signatories.get(p.pk, [])
                     ),
                 ),
             ],
@@ -121,7 +127,7 @@ def agreement_workbook(
                 Column("unit", lambda r: r.kpi.unit if r.kpi else ""),
                 Column("kpi_status", lambda r: r.kpi.status if r.kpi else ""),
             ],
-            page.commitments,
+            commitments,
         ),
         Sheet(
             "documents",
@@ -200,6 +206,6 @@ def agreement_workbook(
                 Column("location", lambda t: t.location),
                 Column("people", lambda t: "|".join(t.people)),
             ],
-            sorted(page.timeline, key=lambda t: t.date),
+            sorted(timeline, key=lambda t: t.date),
         ),
     ]
