@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Sum
@@ -17,6 +18,7 @@ from qiao.placements.compliance import (
     default_ruleset_data,
     parse_ruleset,
 )
+from qiao.placements.holidays_calendar import calendar_language, public_holidays
 from qiao.placements.models import ComplianceRuleSet, Opening, OpeningStatus, SchoolRuleSet
 
 
@@ -122,11 +124,46 @@ def placement_facts(placement: Any) -> PlacementFacts:
     )
 
 
+def holiday_country(opening: Opening) -> str:
+    """The country whose public holidays apply to an opening: its site's (an overseas
+    workshop has its own), else its host's; "" when neither is known."""
+    site = opening.site if opening.site_id else None
+    country = site.country if site is not None else opening.host.country
+    return str(getattr(country, "code", country) or "")
+
+
+def opening_holidays(
+    opening: Opening, start: dt.date, end: dt.date, *, language: str | None = None
+) -> dict[dt.date, str]:
+    """The statutory public holidays where the opening's interns work, from `start` to `end`,
+    named in `language` (a Django language code; default: the active language)."""
+    from django.utils.translation import get_language
+
+    return public_holidays(
+        holiday_country(opening), start, end, calendar_language(language or get_language())
+    )
+
+
+def week_holidays(
+    opening: Opening, week_start: dt.date, *, language: str | None = None
+) -> dict[dt.date, str]:
+    """The statutory public holidays of the week starting on `week_start`."""
+    return opening_holidays(
+        opening, week_start, week_start + dt.timedelta(days=6), language=language
+    )
+
+
 def timesheet_facts(timesheet: Any) -> TimesheetFacts:
+    """A recorded week. A day is a public holiday when the calendar says so or the student
+    ticked it (a local holiday the calendar does not know); the calendar is asked again here,
+    so weeks recorded before a holiday was known are judged by it too."""
+    calendar = week_holidays(timesheet.placement.opening, timesheet.week_start, language="en")
     return TimesheetFacts(
         week_start=timesheet.week_start,
         days=tuple(
-            DayFacts(day=d.day, hours=d.hours, night=d.night, holiday=d.holiday)
+            DayFacts(
+                day=d.day, hours=d.hours, night=d.night, holiday=d.holiday or d.day in calendar
+            )
             for d in timesheet.days.all()
         ),
     )

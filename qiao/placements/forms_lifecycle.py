@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -74,11 +75,20 @@ class ReviewForm(StyledFormMixin, forms.Form):
 
 class TimesheetForm(StyledFormMixin, forms.Form):
     """Seven days: hours (as text, so the service names a wrong value), activities, night,
-    public holiday."""
+    and, on a day the calendar does not know as a public holiday, a tick for a local one.
+    `holidays` are the calendar's public holidays of the week (day → name): those days show
+    the name and offer no tick — the service marks them whatever is posted."""
 
-    def __init__(self, *args: Any, week_start: dt.date, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        week_start: dt.date,
+        holidays: Mapping[dt.date, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.week_start = week_start
+        self.holidays = dict(holidays or {})
         for day in self.days():
             key = day.isoformat()
             self.fields[f"hours_{key}"] = forms.CharField(
@@ -88,24 +98,31 @@ class TimesheetForm(StyledFormMixin, forms.Form):
                 label=_("Activities"), required=False, max_length=2000
             )
             self.fields[f"night_{key}"] = forms.BooleanField(label=_("Night"), required=False)
-            self.fields[f"holiday_{key}"] = forms.BooleanField(
-                label=_("Public holiday"), required=False
-            )
+            if day not in self.holidays:
+                self.fields[f"holiday_{key}"] = forms.BooleanField(
+                    label=_("Other public holiday (local)"),
+                    required=False,
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                )
 
     def days(self) -> list[dt.date]:
         return [self.week_start + dt.timedelta(days=i) for i in range(7)]
 
     def rows(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "day": day,
-                "hours": self[f"hours_{day.isoformat()}"],
-                "activities": self[f"activities_{day.isoformat()}"],
-                "night": self[f"night_{day.isoformat()}"],
-                "holiday": self[f"holiday_{day.isoformat()}"],
-            }
-            for day in self.days()
-        ]
+        rows = []
+        for day in self.days():
+            key = day.isoformat()
+            rows.append(
+                {
+                    "day": day,
+                    "hours": self[f"hours_{key}"],
+                    "activities": self[f"activities_{key}"],
+                    "night": self[f"night_{key}"],
+                    "holiday_name": self.holidays.get(day, ""),
+                    "holiday": self[f"holiday_{key}"] if day not in self.holidays else None,
+                }
+            )
+        return rows
 
     def entries(self) -> list[DayEntry]:
         data = self.cleaned_data
@@ -122,6 +139,7 @@ class TimesheetForm(StyledFormMixin, forms.Form):
                     hours=hours or "0",
                     activities=activities,
                     night=bool(data.get(f"night_{key}")),
+                    # The student's tick; the service adds the calendar's holidays.
                     holiday=bool(data.get(f"holiday_{key}")),
                 )
             )

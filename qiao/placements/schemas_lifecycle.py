@@ -110,7 +110,14 @@ class DayIn(InputSchema):
     hours: Decimal
     activities: str = Field("", max_length=2000)
     night: bool = False
-    holiday: bool = False
+    holiday: bool = Field(
+        False,
+        description=(
+            "A local public holiday the calendar does not know. The statutory public holidays"
+            " of the site's country are set by the server whatever is sent here; false cannot"
+            " clear them."
+        ),
+    )
 
 
 class TimesheetIn(InputSchema):
@@ -124,7 +131,10 @@ class DayOut(Schema):
     hours: Decimal
     activities: str
     night: bool
-    holiday: bool
+    holiday: bool = Field(
+        ...,
+        description="A public holiday: the site country's calendar, or the student's local tick.",
+    )
 
 
 class TimesheetOut(Schema):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qiao.core.models import Affiliation, Organisation, Person, User
-from qiao.placements import services
+from qiao.placements import facts, services
 from qiao.placements.models import (
     AgreementAcceptance,
     Opening,
@@ -172,13 +173,20 @@ def _weeks(p: Placement, mentor_user: Any, *, returned: bool, missing: bool, lon
     if missing and weeks:
         weeks = weeks[:-1]  # the last week was never submitted: the weekly run reminds her
     for n, week in enumerate(weeks):
+        # Interns rest on the public holidays of the calendar (National Day, Mid-Autumn…):
+        # the demo's only alerts are the ones it means to show.
+        holidays = facts.week_holidays(p.opening, week)
         days = []
         for i in range(5):
             day = week + dt.timedelta(days=i)
-            if not p.opening.start <= day <= p.opening.end:
+            if not p.opening.start <= day <= p.opening.end or day in holidays:
                 continue
-            hours = "10" if long_day and n == 1 and i == 2 else "8"
-            days.append(DayEntry(day=day, hours=hours, activities=ACTIVITIES[(n + i) % 5]))
+            days.append(DayEntry(day=day, hours="8", activities=ACTIVITIES[(n + i) % 5]))
+        if not days:  # a week of holidays: nothing to record
+            continue
+        if long_day and n == 1:  # one long day (the Wednesday of a full week)
+            middle = len(days) // 2
+            days[middle] = replace(days[middle], hours="10")
         sheet = services.timesheet_save(actor=None, placement=p, week_start=week, days=days)
         services.timesheet_submit(actor=None, timesheet=sheet)
         last = n == len(weeks) - 1

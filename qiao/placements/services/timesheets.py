@@ -1,13 +1,17 @@
 """Weekly timesheets: the student records hours and activities per day and submits the week;
 the mentor signs it off or returns it with a comment. Hours beyond the rules (a day, a week,
 nights, public holidays) raise compliance alerts and notify the school's coordinators; the
-weekly run re-checks active placements and reminds students of missing weeks (once each)."""
+weekly run re-checks active placements and reminds students of missing weeks (once each).
+
+Public holidays come from the calendar of the country where the student works
+(`holidays_calendar`), set on the day here, whatever the client sent; the student's own tick
+only adds a local holiday the calendar does not know."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -42,7 +46,8 @@ MAX_ACTIVITIES = 2000
 
 @dataclass(frozen=True)
 class DayEntry:
-    """What the student records for one day."""
+    """What the student records for one day. `holiday` is her tick for a local public holiday
+    the calendar does not know: it can add a holiday, never remove one of the calendar's."""
 
     day: dt.date
     hours: Any
@@ -103,6 +108,8 @@ def timesheet_save(
         raise ValidationError({"week_start": _("This week is outside the placement.")})
     if week_start > timezone.localdate():
         raise ValidationError({"week_start": _("This week has not started yet.")})
+    # The calendar decides, not the client: a statutory holiday stays one whatever was posted.
+    calendar = facts.week_holidays(opening, week_start, language="en")
     errors: dict[str, list[str]] = {}
     clean: dict[dt.date, DayEntry] = {}
     for entry in days:
@@ -131,7 +138,7 @@ def timesheet_save(
             hours=hours,
             activities=(entry.activities or "").strip()[:MAX_ACTIVITIES],
             night=bool(entry.night),
-            holiday=bool(entry.holiday),
+            holiday=entry.day in calendar or bool(entry.holiday),
         )
     if errors:
         raise ValidationError(errors)
@@ -181,9 +188,15 @@ def timesheet_check(*, timesheet: Timesheet) -> list[ComplianceViolation]:
     school's coordinators notified. Returns the new violations."""
     placement = timesheet.placement
     row = facts.ruleset_row_for_school(placement.school_id)
+    ruleset = facts.ruleset_of(row)
     found: list[Violation] = evaluate_timesheet(
-        facts.ruleset_of(row), placement.opening.kind, facts.timesheet_facts(timesheet)
+        ruleset, placement.opening.kind, facts.timesheet_facts(timesheet)
     )
+    holiday_rules = {
+        r.id for r in ruleset.for_scope("timesheet") if r.check == "no_public_holiday_work"
+    }
+    if any(v.rule_id in holiday_rules for v in found):
+        found = _name_holidays(found, holiday_rules, placement.opening, timesheet.week_start)
     new = record_violations(
         placement=placement, found=found, ruleset_id=row.pk, timesheet=timesheet, resolve=True
     )
@@ -202,6 +215,35 @@ def timesheet_check(*, timesheet: Timesheet) -> list[ComplianceViolation]:
                 url=url,
             )
     return new
+
+
+def _name_holidays(
+    found: list[Violation], rule_ids: set[str], opening: Any, week_start: dt.date
+) -> list[Violation]:
+    """Name the calendar's holiday in the messages of the public-holiday alerts ("… on
+    2026-10-01. Public holiday: National Day."); a day only the student ticked stays unnamed."""
+    names_en = facts.week_holidays(opening, week_start, language="en")
+    names_zh = facts.week_holidays(opening, week_start, language="zh-hans")
+    out = []
+    for v in found:
+        try:
+            day = dt.date.fromisoformat(str(v.detail.get("day", "")))
+        except ValueError:
+            day = None
+        if v.rule_id not in rule_ids or day not in names_en:
+            out.append(v)
+            continue
+        name_en = names_en[day]
+        name_zh = names_zh.get(day, name_en)
+        out.append(
+            replace(
+                v,
+                message_en=f"{v.message_en} Public holiday: {name_en}.",
+                message_zh=f"{v.message_zh}法定节假日：{name_zh}。",
+                detail={**v.detail, "holiday": name_en},
+            )
+        )
+    return out
 
 
 @transaction.atomic

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from qiao.core import permissions as perms
 from qiao.core.views._helpers import apply_validation_error, or_404
+from qiao.placements import facts, services
 from qiao.placements import lifecycle_selectors as ls
 from qiao.placements import permissions as pp
-from qiao.placements import services
 from qiao.placements.forms_lifecycle import EvaluationForm, ReviewForm, TimesheetForm
 from qiao.placements.models import Timesheet, TimesheetState
 from qiao.placements.services.evaluations import roles_of
@@ -59,7 +59,7 @@ def _initial(sheet: Timesheet | None) -> dict[str, object]:
         data[f"hours_{key}"] = f"{d.hours.normalize():f}"
         data[f"activities_{key}"] = d.activities
         data[f"night_{key}"] = d.night
-        data[f"holiday_{key}"] = d.holiday
+        data[f"holiday_{key}"] = d.holiday  # the tick, on a day the calendar does not know
     return data
 
 
@@ -72,7 +72,12 @@ def timesheet_edit(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = p.timesheets.filter(week_start=week).prefetch_related("days").first()
     if sheet is not None and sheet.state not in (TimesheetState.DRAFT, TimesheetState.RETURNED):
         return redirect("placements:timesheet_detail", sheet.pk)
-    form = TimesheetForm(request.POST or None, week_start=week, initial=_initial(sheet))
+    form = TimesheetForm(
+        request.POST or None,
+        week_start=week,
+        holidays=facts.week_holidays(p.opening, week),
+        initial=_initial(sheet),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.timesheet_save(
@@ -104,13 +109,15 @@ def _sheet(request: HttpRequest, pk: int) -> Timesheet:
 def timesheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     p = sheet.placement
+    names = facts.week_holidays(p.opening, sheet.week_start)
     return render(
         request,
         "placements/lifecycle/timesheet_detail.html",
         {
             "sheet": sheet,
             "placement": p,
-            "days": list(sheet.days.all()),
+            # Each day with the name of the calendar's public holiday on it ("" if none).
+            "days": [(d, names.get(d.day, "")) for d in sheet.days.all()],
             "violations": [v for v in sheet.violations.all() if v.resolved_at is None],
             "is_student": pp.is_student_of(request.user, p),
             "can_review": pp.can_sign_off(request.user, p)
