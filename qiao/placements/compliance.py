@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -365,6 +366,68 @@ PARAMS: dict[str, dict[str, type]] = {
 }
 
 
+# Placeholders each check fills in its message (the keys of the detail it returns); a message
+# may use only these, as bare names: no attribute, index, conversion or format spec.
+_LIMIT = frozenset({"limit", "value"})
+_SHARE = frozenset({"limit", "value", "total"})
+_PERIOD = frozenset({"start", "end"})
+_DAYS = frozenset({"day", "days"})
+PLACEHOLDERS: dict[tuple[str, str], frozenset[str]] = {
+    ("opening", "max_hours_per_day"): _LIMIT,
+    ("opening", "max_hours_per_week"): _LIMIT,
+    ("opening", "no_night_work"): frozenset(),
+    ("opening", "no_overtime"): frozenset(),
+    ("opening", "no_public_holiday_work"): frozenset(),
+    ("opening", "pay_floor"): frozenset({"share", "value", "floor"}),
+    ("opening", "insurance_whole_period"): _PERIOD,
+    ("opening", "no_fees"): frozenset({"value"}),
+    ("opening", "no_agency"): frozenset(),
+    ("opening", "host_workforce_share"): _SHARE,
+    ("opening", "post_share"): _SHARE,
+    ("opening", "majors_listed"): frozenset(),
+    ("pair", "min_age"): _LIMIT,
+    ("pair", "major_relevant"): frozenset({"major"}),
+    ("placement", "agreement_before_start"): frozenset({"start", "signed"}),
+    ("placement", "insurance_whole_period"): _PERIOD,
+    ("timesheet", "max_hours_per_day"): _LIMIT | _DAYS,
+    ("timesheet", "max_hours_per_week"): _LIMIT | {"week"},
+    ("timesheet", "no_night_work"): _DAYS,
+    ("timesheet", "no_public_holiday_work"): _DAYS,
+}
+
+
+def unknown_placeholders(template: str, allowed: frozenset[str] | None) -> list[str]:
+    """The placeholders of a message template that a check filling `allowed` cannot fill, as
+    written ("{foo}", "{value:d}"). Only bare names are accepted: "{value.__class__}" or
+    "{value:d}" would reach into the value or fail on the "?" standing for an unknown number.
+    `allowed` None (a check missing from PLACEHOLDERS) accepts any bare name. Raises
+    ValueError on unbalanced braces."""
+    bad = []
+    for _text, name, spec, conversion in string.Formatter().parse(template):
+        if name is None:
+            continue
+        known = name.isidentifier() if allowed is None else name in allowed
+        if known and not spec and not conversion:
+            continue
+        conv = f"!{conversion}" if conversion else ""
+        bad.append("{" + name + conv + (f":{spec}" if spec else "") + "}")
+    return bad
+
+
+def message_problem(template: str, allowed: frozenset[str] | None) -> str | None:
+    """Why a message template cannot be used with a check that fills `allowed`; None if fine."""
+    try:
+        bad = unknown_placeholders(template, allowed)
+    except ValueError as exc:
+        return f"bad placeholder: {exc} (write {{{{ and }}}} for literal braces)"
+    if not bad:
+        return None
+    if allowed is None:
+        return f'placeholder "{bad[0]}" must be a bare name such as {{value}}'
+    known = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
+    return f'unknown placeholder "{bad[0]}"; this check fills: {known}'
+
+
 # --- Evaluation --------------------------------------------------------------------------------
 
 
@@ -568,11 +631,11 @@ def _parse_rule(place: str, raw: Any, seen: set[str]) -> Rule:
     kinds = raw.get("kinds", [])
     if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
         raise RuleSetError(f"{place}.kinds", "must be a list of opening kinds")
+    allowed = PLACEHOLDERS.get((raw["scope"], raw["check"]))
     for key in ("message_en", "message_zh"):
-        try:
-            _fill(raw[key], {})
-        except (ValueError, IndexError) as exc:
-            raise RuleSetError(f"{place}.{key}", f"bad placeholder: {exc}") from exc
+        problem = message_problem(raw[key], allowed)
+        if problem:
+            raise RuleSetError(f"{place}.{key}", problem)
     return Rule(
         id=raw["id"],
         scope=raw["scope"],
