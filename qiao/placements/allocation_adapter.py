@@ -14,7 +14,16 @@ lottery):
 
 - ``hosts`` mode: the host's score of the applicant, 0 when it gave none;
 - ``scoring`` mode: weight_grades × grade average + weight_skills × 100 × skills match (share
-  of the opening's skills the student has) + weight_interview × interview score.
+  of the opening's skills the student has) + weight_interview × interview score;
+- ``host_ranking`` mode: the host's strict order (`HostRanking`). Of an opening's eligible
+  applicants, the k the host ranked come first, in its order: the one at place p (1 is first,
+  counting only the eligible applicants who still rank the opening) scores k + 1 − p, so k down
+  to 1, all different; the applicants it did not rank score 0 and come after them, ordered by
+  the recorded lottery. The engine's priority rank of a ranked applicant is therefore her
+  place in the host's order, and a score of 0 means "not ranked by the host" — which is how
+  the explanations (`qiao.placements.explain`) word it; each outcome's explanation carries
+  ``"priority_mode": "host_ranking"`` to say so. The scores are whole numbers computed from
+  the stored ranks alone, so the document stays canonical (same ranks → same SHA-256).
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from qiao.allocation import ChoiceExplanation, Options, Problem, Result
 from qiao.placements import facts
 from qiao.placements.compliance import RuleSet, eligibility
 from qiao.placements.models import (
+    HostRanking,
     HostScore,
     Opening,
     OpeningSkill,
@@ -70,6 +80,7 @@ class AllocationInput:
     problem: Problem
     options: Options
     ineligible_reasons: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    priority_mode: str = ""
 
 
 def canonical_bytes(document: dict[str, Any]) -> bytes:
@@ -93,7 +104,8 @@ def build_input(placement_round: PlacementRound, *, options: dict[str, Any]) -> 
     from qiao.placements.services.rounds import seats_left
 
     rnd = placement_round
-    hosts_mode = rnd.priority_mode == PriorityMode.HOSTS
+    scoring = rnd.priority_mode == PriorityMode.SCORING
+    ranking = rnd.priority_mode == PriorityMode.HOST_RANKING
     openings = list(rnd.openings.order_by("pk"))
     opening_ids = [o.pk for o in openings]
     capacity = seats_left(opening_ids)
@@ -105,7 +117,7 @@ def build_input(placement_round: PlacementRound, *, options: dict[str, Any]) -> 
         majors[oid].append(major_id)
     opening_facts = {o.pk: facts.opening_facts(o, major_ids=majors.get(o.pk, [])) for o in openings}
     opening_skills: dict[int, set[str]] = {oid: set() for oid in opening_ids}
-    if not hosts_mode:
+    if scoring:
         for oid, code in OpeningSkill.objects.filter(opening__rounds=rnd).values_list(
             "opening_id", "skill__code"
         ):
@@ -115,7 +127,7 @@ def build_input(placement_round: PlacementRound, *, options: dict[str, Any]) -> 
     candidates_qs = RoundCandidate.objects.filter(round=rnd).order_by("pk")
     candidates: list[tuple[Any, ...]] = (
         [(*row, None, None) for row in candidates_qs.values_list(*fields)]
-        if hosts_mode
+        if not scoring
         else list(candidates_qs.values_list(*fields, "grade_average", "skill_codes"))
     )
     prefs: dict[int, list[int]] = defaultdict(list)
@@ -125,11 +137,17 @@ def build_input(placement_round: PlacementRound, *, options: dict[str, Any]) -> 
         .values_list("candidate_id", "opening_id")
     ):
         prefs[cid].append(oid)
-    # Host scores, per candidate then opening. In hosts mode only the score counts, read as a
-    # float: the same double as float() of the two-decimal Decimal, without a Decimal per row.
+    # Host scores (or ranks), per candidate then opening. In hosts mode only the score counts,
+    # read as a float: the same double as float() of the two-decimal Decimal, without a Decimal
+    # per row. In host_ranking mode the host's rank, turned into a score once all are read.
     given: dict[int, dict[int, Any]] = defaultdict(dict)
     scores_qs = HostScore.objects.filter(round=rnd)
-    if hosts_mode:
+    if ranking:
+        for cid, oid, rank in HostRanking.objects.filter(round=rnd).values_list(
+            "candidate_id", "opening_id", "rank"
+        ):
+            given[cid][oid] = rank
+    elif not scoring:
         for cid, oid, value in scores_qs.values_list(
             "candidate_id", "opening_id", Cast("score", FloatField())
         ):
@@ -177,18 +195,24 @@ def build_input(placement_round: PlacementRound, *, options: dict[str, Any]) -> 
             if why_dicts:
                 reasons.setdefault(sid, {})[opening_key(oid)] = why_dicts
                 continue
-            if hosts_mode:
-                value = mine_given.get(oid, 0.0)
-            else:
+            if scoring:
                 value = _scoring_priority(
                     rnd, grade, skills, opening_skills[oid], mine_given.get(oid)
                 )
+            elif ranking:
+                value = float(mine_given.get(oid, 0))  # the rank, for now
+            else:
+                value = mine_given.get(oid, 0.0)
             scores[oid][sid] = value
             entries[oid].append((s, value))
         students.append({"id": sid, "preferences": [opening_key(o) for o in mine]})
         student_ids.append(sid)
         pref_lengths.append(len(mine))
         pref_flat.extend(position[o] for o in mine)
+    if ranking:
+        for oid in opening_ids:
+            entries[oid] = _ranks_to_scores(entries[oid])
+            scores[oid] = {student_ids[s]: v for s, v in entries[oid]}
     chosen: dict[str, Any] = {k: options[k] for k in OPTION_KEYS if k in options}
     document = {
         "format": INPUT_FORMAT,
@@ -222,7 +246,17 @@ def build_input(placement_round: PlacementRound, *, options: dict[str, Any]) -> 
         problem=problem,
         options=Options(**chosen),
         ineligible_reasons=reasons,
+        priority_mode=rnd.priority_mode,
     )
+
+
+def _ranks_to_scores(entries: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """One opening's (student, host rank or 0) entries as (student, score): the k ranked ones
+    k down to 1 in the host's order, the others 0 (see the module docstring)."""
+    ranks = sorted(v for _s, v in entries if v > 0)
+    k = len(ranks)
+    place = {r: i for i, r in enumerate(ranks)}
+    return [(s, float(k - place[v]) if v > 0 else 0.0) for s, v in entries]
 
 
 def _offsets(lengths: list[int]) -> Any:
@@ -290,23 +324,27 @@ def outcomes(run_id: int, inp: AllocationInput, result: Result) -> list[RunOutco
     problem = result.problem
     opening_pks = [parse_key(o) for o in problem.opening_ids]
     rows = []
+    ranking = inp.priority_mode == PriorityMode.HOST_RANKING
     reasons_of = inp.ineligible_reasons
     none: dict[str, list[dict[str, Any]]] = {}
     for s, (sid, o) in enumerate(zip(problem.student_ids, result.assignment.tolist(), strict=True)):
         e = result.explain_student(s)
         assigned = opening_pks[o] if o >= 0 else None
         why = reasons_of.get(sid, none)
+        explanation: dict[str, Any] = {
+            "assigned": assigned,
+            "choice": e.choice,
+            "above": [_choice_back(c) for c in e.above],
+        }
+        if ranking:
+            explanation["priority_mode"] = PriorityMode.HOST_RANKING.value
         rows.append(
             RunOutcome(
                 run_id=run_id,
                 candidate_id=parse_key(sid),
                 opening_id=assigned,
                 choice=e.choice,
-                explanation={
-                    "assigned": assigned,
-                    "choice": e.choice,
-                    "above": [_choice_back(c) for c in e.above],
-                },
+                explanation=explanation,
                 ineligible=[
                     {"opening": parse_key(oid), "reasons": reasons} for oid, reasons in why.items()
                 ],

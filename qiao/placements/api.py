@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from qiao.core import permissions as perms
 from qiao.core.schemas import ErrorOut
 from qiao.placements import explain, selectors, services
+from qiao.placements import host_ranking_selectors as hrs
 from qiao.placements import permissions as pp
 from qiao.placements.models import (
     AllocationRun,
@@ -27,6 +28,8 @@ from qiao.placements.models import (
 from qiao.placements.schemas import (
     AnswerIn,
     ApplicantPage,
+    HostRankingIn,
+    HostRankingOut,
     OpeningOut,
     OpeningPage,
     PublishOut,
@@ -310,6 +313,61 @@ def score(request: HttpRequest, pk: int, payload: ScoreIn) -> dict[str, Any]:
         interview_score=payload.interview_score,
     )
     return {"score": str(row.score)}
+
+
+def _host_ranking(rnd: PlacementRound, opening: Opening) -> dict[str, Any]:
+    return {
+        "round_id": rnd.pk,
+        "opening_id": opening.pk,
+        "candidate_ids": hrs.host_ranking_order(placement_round=rnd, opening=opening),
+    }
+
+
+@router.get(
+    "/rounds/{int:pk}/host-rankings/{int:opening_pk}",
+    response={200: HostRankingOut, **ERRORS},
+    summary="A host's order of an opening's applicants",
+)
+def host_ranking(request: HttpRequest, pk: int, opening_pk: int) -> dict[str, Any]:
+    """Candidate ids, best first, of the applicants the host ranked (rounds whose priorities
+    are `host_ranking`). Only the host's managers and the school's coordinators see it."""
+    rnd = _host_round(request, pk)
+    opening = next(
+        (
+            o
+            for o in hrs.host_ranking_openings(viewer=request.user, placement_round=rnd)
+            if o.pk == opening_pk
+        ),
+        None,
+    )
+    if opening is None:
+        raise Http404
+    return _host_ranking(rnd, opening)
+
+
+@router.put(
+    "/rounds/{int:pk}/host-rankings/{int:opening_pk}",
+    response={200: HostRankingOut, **ERRORS},
+    summary="Set a host's order of an opening's applicants",
+)
+def host_ranking_set(
+    request: HttpRequest, pk: int, opening_pk: int, payload: HostRankingIn
+) -> dict[str, Any]:
+    """The whole order at once: each id an eligible applicant to the opening, each once; those
+    left out are unranked. 403 for anyone but the host's managers; 422 naming
+    `candidate_ids` (nothing changed) for a student who did not apply, is not eligible, or is
+    listed twice, or when the round is no longer open or closed."""
+    rnd = _host_round(request, pk)
+    opening = rnd.openings.filter(pk=opening_pk).first()
+    if opening is None:
+        raise Http404
+    services.host_ranking_set(
+        actor=request.user,
+        placement_round=rnd,
+        opening=opening,
+        candidate_ids=payload.candidate_ids,
+    )
+    return _host_ranking(rnd, opening)
 
 
 # --- Runs and results --------------------------------------------------------------------------

@@ -202,7 +202,14 @@ class RoundForm(StyledFormMixin, forms.Form):
     max_choices = forms.IntegerField(
         label=_("Maximum choices"), min_value=1, max_value=50, initial=5
     )
-    priority_mode = forms.ChoiceField(label=_("Priorities"), choices=PriorityMode.choices)
+    priority_mode = forms.ChoiceField(
+        label=_("Priorities"),
+        choices=PriorityMode.choices,
+        help_text=_(
+            "Hosts score their applicants, or rank them in a strict order, or a scoring rule "
+            "ranks them."
+        ),
+    )
     weight_grades = forms.DecimalField(
         label=_("Weight of the grade average"), min_value=0, max_value=10, initial=1
     )
@@ -286,3 +293,23 @@ class ScoreForm(StyledFormMixin, forms.Form):
 
 class RespondForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
+
+
+class HostRankingForm(forms.Form):
+    """One change of a host's order of an opening's applicants (hidden fields of the buttons
+    on the applicants page)."""
+
+    opening = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    candidate = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    action = forms.ChoiceField(
+        choices=[
+            ("add", "add"),
+            ("up", "up"),
+            ("down", "down"),
+            ("place", "place"),
+            ("remove", "remove"),
+        ]
+    )
+    position = forms.IntegerField(
+        label=_("Position"), min_value=1, max_value=100_000, required=False
+    )

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
 MAX_ID = 2**63 - 1
+MAX_RANKED = 10_000  # applicants in one host's order: far above any opening's
 
 
 class InputSchema(Schema):
@@ -179,3 +180,18 @@ class ResultOut(Schema):
 
 class AnswerIn(InputSchema):
     answer: Literal["accept", "decline"]
+
+
+class HostRankingIn(InputSchema):
+    """A host's whole order of an opening's applicants: candidate ids, best first, each once;
+    applicants left out are unranked (an empty list clears the order)."""
+
+    candidate_ids: list[Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]] = Field(
+        ..., max_length=MAX_RANKED
+    )
+
+
+class HostRankingOut(Schema):
+    round_id: int
+    opening_id: int
+    candidate_ids: list[int]

@@ -30,6 +30,7 @@ from qiao.placements.models.openings import (
 from qiao.placements.models.placements import Placement, PlacementState
 from qiao.placements.models.rounds import (
     AllocationRun,
+    HostRanking,
     HostScore,
     PlacementRound,
     Preference,
@@ -51,6 +52,7 @@ __all__ = [
     "ComplianceViolation",
     "Evaluation",
     "EvaluationRole",
+    "HostRanking",
     "HostScore",
     "InsurancePolicy",
     "Opening",

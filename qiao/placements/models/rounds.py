@@ -20,6 +20,7 @@ class RoundStatus(models.TextChoices):
 class PriorityMode(models.TextChoices):
     HOSTS = "hosts", _("Hosts score their applicants")
     SCORING = "scoring", _("Scoring rule")
+    HOST_RANKING = "host_ranking", _("Hosts rank their applicants")
 
 
 class PlacementRound(models.Model):
@@ -198,6 +199,44 @@ class HostScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opening_id}/{self.candidate_id}: {self.score}"
+
+
+class HostRanking(models.Model):
+    """One place in a host's strict order of its applicants to one of its openings in a round
+    (rank 1 is the host's first choice), used when the round's priorities are `host_ranking`.
+    Applicants the host leaves out come after the ranked ones, in the recorded lottery's order.
+    Ranks of an opening are kept contiguous (1, 2, 3, …) by the services, which rewrite the
+    whole order on every change."""
+
+    round = models.ForeignKey(
+        PlacementRound, on_delete=models.CASCADE, related_name="host_rankings"
+    )
+    opening = models.ForeignKey("placements.Opening", on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(
+        RoundCandidate, on_delete=models.CASCADE, related_name="host_rankings"
+    )
+    rank = models.PositiveIntegerField(_("rank"))
+    ranked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["round_id", "opening_id", "rank"]
+        verbose_name = _("host ranking")
+        verbose_name_plural = _("host rankings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "opening", "candidate"], name="host_ranking_once"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "opening", "rank"], name="host_ranking_rank_unique"
+            ),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="host_ranking_rank_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opening_id}#{self.rank}: {self.candidate_id}"
 
 
 class RunState(models.TextChoices):

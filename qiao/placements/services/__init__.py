@@ -4,6 +4,13 @@ from qiao.placements.services.agreement import agreement_accept, agreement_gener
 from qiao.placements.services.allocation import run_create, run_execute, run_publish, run_start
 from qiao.placements.services.compliance import ruleset_create, school_ruleset_set
 from qiao.placements.services.evaluations import evaluation_submit
+from qiao.placements.services.host_ranking import (
+    host_ranking_add,
+    host_ranking_move,
+    host_ranking_place,
+    host_ranking_remove,
+    host_ranking_set,
+)
 from qiao.placements.services.lifecycle import (
     insurance_set,
     placement_activate,
@@ -45,6 +52,11 @@ __all__ = [
     "agreement_accept",
     "agreement_generate",
     "evaluation_submit",
+    "host_ranking_add",
+    "host_ranking_move",
+    "host_ranking_place",
+    "host_ranking_remove",
+    "host_ranking_set",
     "host_score_set",
     "insurance_set",
     "opening_check",

@@ -202,3 +202,23 @@ def active(world: World, **overrides: Any) -> Any:
     services.placement_activate(actor=None, placement=p)
     p.refresh_from_db()
     return p
+
+
+# --- Hosts' strict rankings --------------------------------------------------------------------
+
+
+def host_ranking_round(
+    world: World, *, applicants: int = 3, seats: int = 1, **overrides: Any
+) -> tuple[PlacementRound, Opening, list[RoundCandidate]]:
+    """An open round whose hosts rank their applicants: one opening of the enterprise with
+    `seats`, ranked first by the student persona and `applicants - 1` more students (in that
+    order in the returned list)."""
+    people_ = [world.people["student"]] + [
+        student(world, f"Applicant{i}") for i in range(2, applicants + 1)
+    ]
+    o = opening(world, seats=seats)
+    rnd = round_(world, [o], priority_mode="host_ranking", **overrides)
+    cands = [candidate(rnd, p) for p in people_]
+    for c in cands:
+        services.preference_add(actor=None, candidate=c, opening=o)
+    return rnd, o, cands

@@ -21,7 +21,8 @@ from qiao.placements import explain, selectors, services
 from qiao.placements import permissions as pp
 from qiao.placements.filters import ApplicantFilter
 from qiao.placements.forms import PreferenceForm, RespondForm, ScoreForm
-from qiao.placements.models import Opening, RoundCandidate, RoundStatus
+from qiao.placements.models import Opening, PriorityMode, RoundCandidate, RoundStatus
+from qiao.placements.views import hosts
 from qiao.placements.views._common import error_messages, get_round
 
 
@@ -186,7 +187,8 @@ APPLICANT_SORTS = [
 @login_required
 def applicants(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A host's applicants in a round: only applications to its own openings, and only the
-    fields it needs to score them."""
+    fields it needs to score them (or, when hosts rank strictly, to rank them: see
+    `hosts.ranking_board`)."""
     rnd = get_round(request, pk)
     if not (
         pp.can_manage_round(request.user, rnd)
@@ -205,6 +207,8 @@ def applicants(request: HttpRequest, pk: int) -> HttpResponseBase:
     download = page.export()
     if download is not None:
         return download
+    if rnd.priority_mode == PriorityMode.HOST_RANKING:
+        return hosts.ranking_board(request, rnd)
     context = page.context()
     prefs = list(context["object_list"])
     scores = selectors.host_scores(placement_round=rnd, preferences=prefs)
