@@ -17,6 +17,7 @@ def import_file(
     dry_run: bool = False,
     encoding: str = "utf-8",
     language: str = "",
+    options: dict[str, str] | None = None,
 ) -> None:
     """Run a large import stored by `background.import_start`; progress and outcome go to
     the job."""
@@ -28,4 +29,5 @@ def import_file(
         dry_run=dry_run,
         encoding=encoding,
         language=language,
+        options=options,
     )

@@ -41,6 +41,7 @@ def import_start(
     organisation: Organisation | None,
     dry_run: bool = False,
     encoding: str = "utf-8",
+    options: dict[str, str] | None = None,
 ) -> JobProgress:
     """Check an uploaded file and import it: up to IMPORT_BACKGROUND_ROWS rows at once, larger
     files as a background task (stored under MEDIA_ROOT/imports/<job id>/ until it has run).
@@ -61,7 +62,13 @@ def import_start(
     )
     if rows <= threshold:
         _run_job(
-            job=job, kind=kind, file=upload, filename=filename, dry_run=dry_run, encoding=encoding
+            job=job,
+            kind=kind,
+            file=upload,
+            filename=filename,
+            dry_run=dry_run,
+            encoding=encoding,
+            options=options,
         )
         return job
     upload.seek(0)
@@ -83,6 +90,7 @@ def import_start(
             dry_run=dry_run,
             encoding=encoding,
             language=language,
+            options=dict(options or {}),
         )
         job_services.job_set_task(job=job, task_id=str(task.id))
 
@@ -99,9 +107,12 @@ def _run_job(
     dry_run: bool,
     encoding: str,
     progress: Progress | None = None,
+    options: dict[str, str] | None = None,
 ) -> ImportResult:
     ctx = ImportContext(
-        actor=job.owner, organisation=job.organisation, options={"job_id": str(job.pk)}
+        actor=job.owner,
+        organisation=job.organisation,
+        options={**(options or {}), "job_id": str(job.pk)},
     )
     try:
         result = run_import(
@@ -134,6 +145,7 @@ def import_job_run(
     dry_run: bool = False,
     encoding: str = "utf-8",
     language: str = "",
+    options: dict[str, str] | None = None,
 ) -> None:
     """Run a queued import (called by the task): re-check the permission, read the stored file,
     report progress every PROGRESS_EVERY rows, keep the outcome, delete the file."""
@@ -162,6 +174,7 @@ def import_job_run(
                     dry_run=dry_run,
                     encoding=encoding,
                     progress=progress,
+                    options=options,
                 )
     finally:
         _discard(path)

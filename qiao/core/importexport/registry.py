@@ -92,6 +92,9 @@ class ImportKind:
     # Files from other systems (ESCO) carry columns a kind does not use: with True they are
     # listed in a notice and skipped instead of refusing the file.
     ignore_unknown_columns: bool = False
+    # Options a page may pass in the import page's query string (`?round=12`): the page keeps
+    # them through the upload and the kind reads them as `ctx.options[name]` (strings).
+    page_options: tuple[str, ...] = ()
 
     def allowed(self, user: User, organisation: Organisation | None) -> bool:
         raise NotImplementedError

@@ -64,6 +64,12 @@ def _acting_for(request: HttpRequest) -> Organisation | None:
     return getattr(request, "organisation", None)
 
 
+def _page_options(request: HttpRequest, kind: ImportKind) -> dict[str, str]:
+    """The options the kind accepts from the query string (the upload form posts back to the
+    same URL, so they survive the upload)."""
+    return {name: request.GET[name][:100] for name in kind.page_options if request.GET.get(name)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest, kind: str) -> HttpResponse:
@@ -80,6 +86,7 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
                 organisation=organisation,
                 dry_run=form.cleaned_data["validate_only"],
                 encoding=form.cleaned_data["encoding"],
+                options=_page_options(request, import_kind),
             )
         except importer.ImportFileError as error:
             file_error = error
