@@ -352,6 +352,9 @@ def count_queries(user: Any, url: str) -> tuple[int, float, int]:
     return len(ctx.captured_queries), seconds, len(response.content)
 
 
+REVIEW_TABS = ("detail", "openings", "sites", "students")
+
+
 def pages(w: World, phase: str) -> list[tuple[str, str, int, float, int]]:
     from django.test.utils import override_settings
     from django.urls import reverse
@@ -365,14 +368,18 @@ def pages(w: World, phase: str) -> list[tuple[str, str, int, float, int]]:
     with override_settings(STORAGES=storages):
         for label, rnd in w.rounds.items():
             if phase == "ranking":
-                url = reverse("placements:ranking", args=[rnd.pk])
+                targets = [("ranking", reverse("placements:ranking", args=[rnd.pk]))]
                 user = w.students[label]
             else:
                 run = rnd.runs.order_by("-number").first()
-                url = reverse("placements:run_detail", args=[rnd.pk, run.pk])
+                targets = [
+                    (f"review: {tab}", reverse(f"placements:run_{tab}", args=[rnd.pk, run.pk]))
+                    for tab in REVIEW_TABS
+                ]
                 user = w.coordinator
-            n, seconds, size = count_queries(user, url)
-            rows.append((phase, label, n, seconds, size))
+            for name, url in targets:
+                n, seconds, size = count_queries(user, url)
+                rows.append((name, label, n, seconds, size))
     return rows
 
 
@@ -498,7 +505,8 @@ def run(args: argparse.Namespace, workdir: Path, url: str | None) -> None:
     print("| page | round | queries | seconds | KB |")
     print("|---|---|---:|---:|---:|")
     for phase, label, n, seconds, size in page_rows:
-        name = "student's ranking" if phase == "ranking" else "coordinator's review of a run"
+        tab = phase.split(": ")[-1].replace("detail", "summary")
+        name = "student's ranking" if phase == "ranking" else f"review of a run, {tab} tab"
         c = w.counts[label]
         # Django keeps the last 9,000 queries: a capture that full means at least that many.
         shown = f">= {n:,}" if n >= QUERY_LOG_LIMIT else str(n)
@@ -507,7 +515,10 @@ def run(args: argparse.Namespace, workdir: Path, url: str | None) -> None:
             f"{seconds:.2f} | {size / 1024:,.0f} |"
         )
     bounded = {
-        phase: len({n for p, _l, n, _s, _b in page_rows if p == phase}) == 1
+        phase: all(
+            len({n for p, _l, n, _s, _b in page_rows if p == name}) == 1
+            for name in {p for p, *_rest in page_rows if p.split(":")[0] == phase}
+        )
         for phase in ("ranking", "review")
     }
     print()

@@ -19,6 +19,7 @@ from qiao.placements.models import (
     PlacementRound,
     PlacementState,
     Preference,
+    RunOutcome,
     Site,
     SiteKind,
 )
@@ -123,3 +124,35 @@ class PlacementFilter(SearchFilterSet):
         for name, qs in (("site", sites), ("round", rounds)):
             self.filters[name].queryset = qs
             self.form.fields[name].queryset = qs
+
+
+class RunOutcomeFilter(SearchFilterSet):
+    """The students tab of a run's review: by name or student number, placed or not, and the
+    choice they were placed at."""
+
+    search_lookups = (
+        "candidate__person__family_name__icontains",
+        "candidate__person__given_name__icontains",
+        "candidate__person__native_name__icontains",
+        "candidate__student_number__icontains",
+        "opening__title__icontains",
+    )
+    result = django_filters.ChoiceFilter(
+        label=_("Result"),
+        choices=(("placed", _("Placed")), ("unplaced", _("Not placed"))),
+        method="by_result",
+    )
+    choice = django_filters.NumberFilter(
+        label=_("Placed at choice"), field_name="choice", min_value=1, max_value=50
+    )
+
+    class Meta:
+        model = RunOutcome
+        fields = ["q", "result", "choice"]
+
+    def by_result(self, qs: QuerySet[RunOutcome], name: str, value: str) -> QuerySet[RunOutcome]:
+        if value == "placed":
+            return qs.filter(opening__isnull=False)
+        if value == "unplaced":
+            return qs.filter(opening__isnull=True)
+        return qs

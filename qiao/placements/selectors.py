@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -212,55 +211,6 @@ def run_list(*, placement_round: PlacementRound) -> list[AllocationRun]:
 
 def run_get(*, placement_round: PlacementRound, pk: int) -> AllocationRun | None:
     return placement_round.runs.select_related("job").filter(pk=pk).first()
-
-
-def run_review(*, run: AllocationRun) -> dict[str, Any]:
-    """What the coordinator reviews: metrics, rank distribution, fill by site and opening."""
-    metrics = run.metrics or {}
-    students = metrics.get("students") or 0
-    ranks = [
-        {"choice": i + 1, "count": n, "percent": round(100 * n / students, 1) if students else 0}
-        for i, n in enumerate(metrics.get("rank_counts", []))
-    ]
-    # One query whatever the size of the round: the round's openings with their site and
-    # host (named in "fill by site"); in_bulk would split a long id list into batches on
-    # SQLite, and a lazy `o.site` would be a query per opening.
-    openings = {
-        o.pk: o for o in Opening.objects.filter(rounds=run.round_id).select_related("site", "host")
-    }
-    openings_rows = []
-    by_site: Counter[str] = Counter()
-    seats_by_site: Counter[str] = Counter()
-    for key, x in sorted((run.opening_explanations or {}).items(), key=lambda kv: int(kv[0])):
-        o = openings.get(int(key))
-        if o is None:
-            continue
-        openings_rows.append({"opening": o, **x})
-        site_name = str(o.site) if o.site_id else str(o.host)
-        by_site[site_name] += x["filled"]
-        seats_by_site[site_name] += x["capacity"]
-    fill = [
-        {
-            "site": name,
-            "filled": by_site[name],
-            "capacity": seats_by_site[name],
-            "percent": round(100 * by_site[name] / seats_by_site[name])
-            if seats_by_site[name]
-            else 0,
-        }
-        for name in sorted(seats_by_site)
-    ]
-    return {
-        "metrics": metrics,
-        "ranks": ranks,
-        "openings": openings_rows,
-        "fill": fill,
-        "verification": run.verification or {},
-    }
-
-
-def run_outcomes(*, run: AllocationRun) -> QuerySet[RunOutcome]:
-    return run.outcomes.select_related("candidate__person", "candidate__major", "opening")
 
 
 def preload_openings(outcomes: list[RunOutcome]) -> dict[int, Opening]:

@@ -195,8 +195,10 @@ def test_ranking_and_review_pages_do_not_grow(world: World) -> None:
         )
         f.close(rnd)
         run = f.run(rnd, seed=2)
-        review = _page_queries(
-            world.client("coordinator"), reverse("placements:run_detail", args=[rnd.pk, run.pk])
+        coordinator = world.client("coordinator")
+        review = tuple(
+            _page_queries(coordinator, reverse(f"placements:{tab}", args=[rnd.pk, run.pk]))
+            for tab in ("run_detail", "run_openings", "run_sites", "run_students")
         )
         counts.append((ranking, review))
     assert counts[0] == counts[1]

@@ -173,11 +173,8 @@ def test_round_pages(world: World, setup: Setup) -> None:
     _matrix(world, reverse("placements:result", args=[pub.pk]), {"student": 200})
     run = pub.published_run
     assert run is not None
-    _matrix(
-        world,
-        reverse("placements:run_detail", args=[pub.pk, run.pk]),
-        managers,
-    )
+    for tab in ("run_detail", "run_openings", "run_sites", "run_students", "run_download"):
+        _matrix(world, reverse(f"placements:{tab}", args=[pub.pk, run.pk]), managers)
     for name in ("round_open", "round_close", "run_start"):
         url = reverse(f"placements:{name}", args=[rnd.pk])
         assert _status(world, "enterprise", url, "post") == 403

@@ -206,6 +206,7 @@ def test_host_scores_and_coordinator_allocates_and_publishes(world: World) -> No
     assert r.status_code == 302 and run.state == RunState.DONE and run.seed == 5
     page = coord.get(reverse("placements:run_detail", args=[rnd.pk, run.pk])).content.decode()
     assert "Rank distribution" in page and run.input_sha256 in page
+    page = coord.get(reverse("placements:run_students", args=[rnd.pk, run.pk])).content.decode()
     assert "You were placed at" in page
     r = coord.post(reverse("placements:run_publish", args=[rnd.pk, run.pk]))
     assert r.status_code == 302
@@ -344,9 +345,10 @@ def test_review_page_queries_do_not_grow(world: World) -> None:
     big, run_big = _round_with_students(world, 12)
     c = world.client("coordinator")
     c.get(reverse("placements:round_list"))
-    a = _queries(c, reverse("placements:run_detail", args=[small.pk, run_small.pk]))
-    b = _queries(c, reverse("placements:run_detail", args=[big.pk, run_big.pk]))
-    assert a == b <= 15, (a, b)
+    for tab in ("run_detail", "run_openings", "run_sites", "run_students"):
+        a = _queries(c, reverse(f"placements:{tab}", args=[small.pk, run_small.pk]))
+        b = _queries(c, reverse(f"placements:{tab}", args=[big.pk, run_big.pk]))
+        assert a == b <= 15, (tab, a, b)
     a = _queries(c, reverse("placements:round_detail", args=[small.pk]))
     b = _queries(c, reverse("placements:round_detail", args=[big.pk]))
     assert a == b <= 15, (a, b)

@@ -1,12 +1,11 @@
 """Placement rounds for the coordinator: list, create, open, close, allocate, review, publish,
-a later round; and the compliance page."""
+a later round (the compliance page is in views/compliance.py)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,17 +15,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qiao.core import permissions as perms
-from qiao.core.importexport.export import Column
+from qiao.core.importexport.export import EXPORT_FORMATS, export_response
 from qiao.core.lists import ListPage, SortOption
 from qiao.core.views._helpers import or_404
-from qiao.placements import explain, selectors, services
 from qiao.placements import permissions as pp
-from qiao.placements.filters import ViolationFilter
+from qiao.placements import selectors, services
 from qiao.placements.forms import LaterRoundForm, RoundForm, RunOptionsForm
-from qiao.placements.models import AllocationRun, PlacementRound, RoundStatus, RunState
+from qiao.placements.imports import KEY as CANDIDATE_IMPORT
+from qiao.placements.imports import candidate_export_columns, candidate_export_rows
+from qiao.placements.models import AllocationRun, PlacementRound, RoundStatus
 from qiao.placements.views._common import apply_validation_error, error_messages, get_round
-
-OUTCOMES_PER_PAGE = 50
 
 
 @login_required
@@ -93,7 +91,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     rnd = get_round(request, pk)
     if not pp.can_manage_round(request.user, rnd):
         # Students go to their ranking or result; hosts to their applicants.
@@ -101,6 +99,17 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             target = "result" if rnd.status == RoundStatus.PUBLISHED else "ranking"
             return redirect(f"placements:{target}", rnd.pk)
         return redirect("placements:applicants", rnd.pk)
+    fmt = request.GET.get("export", "")
+    if fmt in EXPORT_FORMATS:
+        # The candidates with their grade average and skills, in the columns of the
+        # "round_candidates" import: download, fill in, import back.
+        return export_response(
+            columns=candidate_export_columns(),
+            rows=candidate_export_rows(placement_round=rnd).iterator(chunk_size=2000),
+            fmt=fmt,
+            filename=f"round-{rnd.pk}-candidates",
+        )
+    candidate_import = rnd.status in (RoundStatus.OPEN, RoundStatus.CLOSED)
     return render(
         request,
         "placements/round_detail.html",
@@ -112,6 +121,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ranked": rnd.candidates.filter(preferences__isnull=False).distinct().count(),
             "options_form": RunOptionsForm(),
             "later_form": LaterRoundForm(),
+            "candidate_import_url": (
+                f"{reverse('core:import_start', args=[CANDIDATE_IMPORT])}?round={rnd.pk}"
+                if candidate_import
+                else ""
+            ),
+            "candidate_export_url": f"{reverse('placements:round_detail', args=[rnd.pk])}"
+            "?export=xlsx",
         },
     )
 
@@ -178,35 +194,6 @@ def _get_run(request: HttpRequest, rnd: PlacementRound, run_pk: int) -> Allocati
 
 
 @login_required
-def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
-    rnd = get_round(request, pk)
-    run = _get_run(request, rnd, run_pk)
-    context: dict[str, object] = {"round": rnd, "run": run}
-    if run.state == RunState.DONE:
-        review = selectors.run_review(run=run)
-        paginator = Paginator(
-            selectors.run_outcomes(run=run).order_by("candidate_id"), OUTCOMES_PER_PAGE
-        )
-        page = paginator.get_page(request.GET.get("page"))
-        outcomes = list(page.object_list)
-        names = {pk: str(o) for pk, o in selectors.preload_openings(outcomes).items()}
-        names.update({o.opening_id: str(o.opening) for o in outcomes if o.opening_id})
-        rows = [
-            {"outcome": o, "sentences": explain.sentences(o.explanation, o.ineligible, names)}
-            for o in outcomes
-        ]
-        context.update(
-            review=review,
-            page_obj=page,
-            paginator=paginator,
-            rows=rows,
-            query_without_page="",
-            can_publish=rnd.status == RoundStatus.CLOSED and review["verification"].get("valid"),
-        )
-    return render(request, "placements/run_detail.html", context)
-
-
-@login_required
 @require_POST
 def run_publish(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     rnd = get_round(request, pk)
@@ -239,95 +226,3 @@ def round_later(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("placements:round_detail", rnd.pk)
     messages.success(request, _("Later round created over the seats left."))
     return redirect("placements:round_detail", later.pk)
-
-
-# --- Compliance ------------------------------------------------------------------------------
-
-VIOLATION_EXPORT = [
-    Column("opening_id", lambda v: v.opening_id),
-    Column("opening", lambda v: v.opening.title if v.opening_id else ""),
-    Column("host", lambda v: v.opening.host.name if v.opening_id else ""),
-    Column("placement_id", lambda v: v.placement_id),
-    Column("timesheet_id", lambda v: v.timesheet_id),
-    Column("rule", lambda v: v.rule_id),
-    Column("severity", lambda v: v.severity),
-    Column("message_en", lambda v: v.message_en),
-    Column("message_zh", lambda v: v.message_zh),
-    Column("clause", lambda v: v.clause),
-    Column("ruleset", lambda v: f"{v.ruleset.code} v{v.ruleset.version}"),
-    Column("detected_at", lambda v: v.detected_at),
-]
-VIOLATION_SORTS = [
-    SortOption("detected", gettext_lazy("Detected"), ["detected_at"]),
-    SortOption("rule", gettext_lazy("Rule"), ["rule_id"]),
-    SortOption("severity", gettext_lazy("Severity"), ["severity", "rule_id"]),
-]
-
-
-@login_required
-def compliance(request: HttpRequest) -> HttpResponseBase:
-    """Open violations of one school (the first the viewer coordinates, or ?school=)."""
-    schools = list(selectors.schools_managed(viewer=request.user))
-    if not schools:
-        raise Http404
-    try:
-        chosen = int(request.GET.get("school", schools[0].pk))
-    except ValueError:
-        raise Http404 from None
-    school = next((s for s in schools if s.pk == chosen), None)
-    if school is None or not pp.can_view_compliance(request.user, school.pk):
-        raise Http404
-    from qiao.placements import facts
-
-    page = ListPage(
-        request=request,
-        queryset=selectors.violation_list(viewer=request.user, school_id=school.pk),
-        filterset_class=ViolationFilter,
-        sorts=VIOLATION_SORTS,
-        default_sort="-detected",
-        export_columns=VIOLATION_EXPORT,
-        export_name="compliance",
-    )
-    download = page.export()
-    if download is not None:
-        return download
-    context = page.context()
-    context.update(
-        school=school,
-        schools=schools,
-        ruleset=facts.ruleset_row_for_school(school.pk),
-        rulesets=list(selectors.ruleset_choices()),
-        can_choose_ruleset=pp.can_manage_school(request.user, school.pk),
-    )
-    return render(request, "placements/compliance.html", context)
-
-
-@login_required
-@require_POST
-def compliance_ruleset(request: HttpRequest) -> HttpResponseBase:
-    """Choose the rule set a school's openings and placements are checked against."""
-    school = or_404(
-        selectors.schools_managed(viewer=request.user)
-        .filter(pk=_int(request.POST.get("school")))
-        .first()
-    )
-    perms.require(pp.can_manage_school(request.user, school.pk))
-    ruleset = selectors.ruleset_choices().filter(pk=_int(request.POST.get("ruleset"))).first()
-    target = f"{reverse('placements:compliance')}?school={school.pk}"
-    if ruleset is None:
-        messages.error(request, _("Choose one of the stored rule sets."))
-        return redirect(target)
-    services.school_ruleset_set(actor=request.user, school=school, ruleset=ruleset)
-    messages.success(
-        request,
-        _("%(school)s now checks its openings and placements against “%(ruleset)s”.")
-        % {"school": school, "ruleset": ruleset},
-    )
-    return redirect(target)
-
-
-def _int(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        return 0
