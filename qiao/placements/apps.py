@@ -12,10 +12,16 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Placements")
 
     def ready(self) -> None:
+        from qiao.core import permissions as perms
         from qiao.core.demo import register_demo_loader
+        from qiao.core.importexport.registry import register_import
         from qiao.core.navigation import NavItem, register_nav
         from qiao.placements import permissions as pp
         from qiao.placements.demo import load_demo_placements
+        from qiao.placements.imports import RoundCandidatesImport
+
+        register_import(RoundCandidatesImport())
+        perms.register_person_scope(pp.intern_person_scope)
 
         register_nav(
             NavItem(

@@ -206,3 +206,20 @@ def parties_of(viewer: Any, placement: Any) -> list[str]:
 def can_sign_off(viewer: Any, placement: Any) -> bool:
     """The mentor signs off timesheets (a host manager may stand in)."""
     return is_mentor_of(viewer, placement) or can_manage_host(viewer, placement.host_id)
+
+
+# States in which a host works with the student: from her acceptance on (an offer not yet
+# answered, declined or expired shows the host nothing).
+_HOST_SEES_STATES = ("accepted", "agreement_signed", "active", "completed", "terminated")
+
+
+def intern_person_scope(user: Any) -> Q:
+    """People a host's staff may see because of placements (registered with core's person
+    scope): the host's coordinators see the students who accepted a placement with it; a
+    mentor or supervising teacher sees the students assigned to her. The school's record of
+    the student (number, major, cohort) stays hidden: that is the affiliation scope's rule."""
+    q = Q(placements__mentor__user=user) | Q(placements__supervising_teacher__user=user)
+    hosts = coordinated_org_ids(user)
+    if hosts:
+        q |= Q(placements__host_id__in=hosts, placements__state__in=_HOST_SEES_STATES)
+    return q
