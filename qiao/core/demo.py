@@ -140,7 +140,7 @@ PERSONAS = [
 
 # Students per school key, for about 2,000 in all.
 STUDENTS = {
-    "szpt": 640,
+    "szpt": 3000,
     "sziit": 560,
     "kijani-hills": 220,
     "papyrus-valley": 200,

@@ -49,7 +49,7 @@ SITES = [
         "ZTE–SZPT 5G Joint Laboratory",
         "Shenzhen",
         "ZTE Industrial Park, Xili, Nanshan District",
-        60,
+        200,
         "5G base stations (NR), core network test bed, 40 workstations.",
     ),
     SiteSpec(
@@ -61,8 +61,8 @@ SITES = [
         "ZTE ICT Off-campus Training Base",
         "Shenzhen",
         "ZTE Headquarters, Hi-tech Park South, Nanshan District",
-        240,
-        "Network operations centre, data-centre racks, dormitory for 120 interns.",
+        2000,
+        "Network operations centre, data-centre racks, dormitory for 600 interns.",
     ),
     SiteSpec(
         "zte-cert-centre",
@@ -73,7 +73,7 @@ SITES = [
         "ZTE Certification Training Centre at SZPT",
         "Shenzhen",
         "Shenzhen Polytechnic, Xili Lake campus, Building T4",
-        80,
+        150,
         "Exam room for ZTE ICT certifications, 60 seats.",
     ),
     SiteSpec(
@@ -85,7 +85,7 @@ SITES = [
         "ZTE–SZPT Collaborative Innovation Centre",
         "Shenzhen",
         "ZTE Industrial Park, Xili, Nanshan District",
-        30,
+        200,
         "Smart-city and IoT prototyping lab.",
     ),
     SiteSpec(
@@ -121,18 +121,18 @@ OPENINGS = [
         "5G RAN commissioning intern",
         "zte-5g-lab",
         "post_internship",
-        24,
+        100,
         ("510302", "510102"),
         3.0,
     ),
     OpeningSpec(
-        "Core network test intern", "zte-5g-lab", "post_internship", 16, ("510302", "510202"), 2.0
+        "Core network test intern", "zte-5g-lab", "post_internship", 70, ("510302", "510202"), 2.0
     ),
     OpeningSpec(
         "Network operations intern",
         "zte-ict-base",
         "post_internship",
-        90,
+        420,
         ("510202", "510302", "510206"),
         1.4,
     ),
@@ -140,7 +140,7 @@ OPENINGS = [
         "Data-centre operations intern",
         "zte-ict-base",
         "post_internship",
-        70,
+        320,
         ("510206", "510202", "460306"),
         1.2,
     ),
@@ -148,7 +148,7 @@ OPENINGS = [
         "Cloud platform support intern",
         "zte-ict-base",
         "post_internship",
-        60,
+        280,
         ("510206", "510203", "510402"),
         1.6,
     ),
@@ -156,7 +156,7 @@ OPENINGS = [
         "Software testing intern",
         "zte-ict-base",
         "follow_up_internship",
-        60,
+        280,
         ("510203", "510208", "510402"),
         1.3,
     ),
@@ -164,32 +164,32 @@ OPENINGS = [
         "Big data engineering intern",
         "zte-ict-base",
         "post_internship",
-        40,
+        180,
         ("510402", "510208", "510203"),
         1.8,
     ),
     OpeningSpec(
-        "Certification lab assistant", "zte-cert-centre", "follow_up_internship", 30, (), 0.8
+        "Certification lab assistant", "zte-cert-centre", "follow_up_internship", 120, (), 0.8
     ),
     OpeningSpec(
-        "AI application intern", "zte-innovation", "post_internship", 18, ("510208", "510203"), 2.5
+        "AI application intern", "zte-innovation", "post_internship", 80, ("510208", "510203"), 2.5
     ),
     OpeningSpec(
         "Smart-city IoT intern",
         "zte-innovation",
         "post_internship",
-        20,
+        90,
         ("510102", "460306", "510302"),
         1.5,
     ),
     OpeningSpec(
-        "Electrical systems apprentice", "zte-ict-base", "apprenticeship", 40, ("460306",), 0.9
+        "Electrical systems apprentice", "zte-ict-base", "apprenticeship", 160, ("460306",), 0.9
     ),
     OpeningSpec(
         "Cognitive internship: a week at ZTE",
         "zte-ict-base",
         "cognitive_internship",
-        150,
+        700,
         (),
         0.6,
         hours="6",
