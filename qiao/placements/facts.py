@@ -85,6 +85,7 @@ def opening_facts(
         insurance_to=opening.insurance_to,
         fee_charged=opening.fee_charged,
         via_agency=opening.via_agency,
+        forbidden_for_minors=opening.forbidden_for_minors,
         majors=frozenset(str(m) for m in major_ids),
         min_age=opening.min_age,
         cohort_year=opening.cohort_year,

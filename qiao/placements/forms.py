@@ -98,6 +98,7 @@ class OpeningForm(StyledFormMixin, forms.ModelForm):
             "probation_wage",
             "fee_charged",
             "via_agency",
+            "forbidden_for_minors",
             "accommodation",
             "insurer",
             "insurance_from",

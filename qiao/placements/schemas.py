@@ -56,6 +56,7 @@ class OpeningOut(Schema):
     hours_per_day: Decimal
     days_per_week: int
     night_work: bool
+    forbidden_for_minors: bool
     pay_amount: Decimal
     pay_currency: str
     accommodation: bool

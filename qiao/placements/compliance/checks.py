@@ -3,6 +3,7 @@ they fill in a rule's messages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -28,6 +29,27 @@ def _min_age(o: OpeningFacts, s: StudentFacts, p: Mapping[str, Any]) -> Detail:
     if age is None:
         return {"limit": p["age"], "value": "?"} if p.get("unknown_fails", True) else None
     return {"limit": p["age"], "value": age} if age < p["age"] else None
+
+
+def _minor_protection(o: OpeningFacts, s: StudentFacts, p: Mapping[str, Any]) -> Detail:
+    """A minor (under `age`) may not take work the law on juvenile workers forbids to minors."""
+    if not o.forbidden_for_minors:
+        return None
+    age = s.age_on(o.start)
+    if age is None:
+        return {"limit": p["age"], "value": "?"} if p.get("unknown_fails", True) else None
+    return {"limit": p["age"], "value": age} if age < p["age"] else None
+
+
+def _not_first_year(o: OpeningFacts, s: StudentFacts, p: Mapping[str, Any]) -> Detail:
+    """Not in the first year of study: a student who enrolled in `cohort_year` starts her second
+    year on the first day of `month` (the school year's first month) a year later."""
+    if s.cohort_year is None or o.start is None:
+        return None
+    second_year = dt.date(s.cohort_year + 1, int(p["month"]), 1)
+    if o.start >= second_year:
+        return None
+    return {"cohort": s.cohort_year, "start": o.start, "from": second_year}
 
 
 def _max_hours_day(o: OpeningFacts, p: Mapping[str, Any]) -> Detail:
@@ -163,6 +185,8 @@ OPENING_CHECKS: dict[str, OpeningCheck] = {
 PAIR_CHECKS: dict[str, PairCheck] = {
     "min_age": _min_age,
     "major_relevant": _major_relevant,
+    "minor_protection": _minor_protection,
+    "not_first_year": _not_first_year,
 }
 PLACEMENT_CHECKS: dict[str, PlacementCheck] = {
     "agreement_before_start": _agreement_before_start,
@@ -184,12 +208,16 @@ CHECKS_BY_SCOPE: dict[str, Mapping[str, Any]] = {
 # Parameters each check needs, with their type.
 PARAMS: dict[str, dict[str, type]] = {
     "min_age": {"age": int},
+    "minor_protection": {"age": int},
+    "not_first_year": {"month": int},
     "max_hours_per_day": {"hours": float},
     "max_hours_per_week": {"hours": float},
     "pay_floor": {"share": float},
     "host_workforce_share": {"share": float},
     "post_share": {"share": float},
 }
+# Parameters with a narrower range than "a non-negative number" (inclusive bounds).
+PARAM_RANGES: dict[str, tuple[int, int]] = {"month": (1, 12)}
 
 
 # Placeholders each check fills in its message (the keys of the detail it returns); a message
@@ -213,6 +241,8 @@ PLACEHOLDERS: dict[tuple[str, str], frozenset[str]] = {
     ("opening", "majors_listed"): frozenset(),
     ("pair", "min_age"): _LIMIT,
     ("pair", "major_relevant"): frozenset({"major"}),
+    ("pair", "minor_protection"): _LIMIT,
+    ("pair", "not_first_year"): frozenset({"cohort", "start", "from"}),
     ("placement", "agreement_before_start"): frozenset({"start", "signed"}),
     ("placement", "insurance_whole_period"): _PERIOD,
     ("timesheet", "max_hours_per_day"): _LIMIT | _DAYS,

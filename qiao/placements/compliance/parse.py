@@ -10,6 +10,7 @@ from typing import Any
 
 from qiao.placements.compliance.checks import (
     CHECKS_BY_SCOPE,
+    PARAM_RANGES,
     PARAMS,
     PLACEHOLDERS,
     message_problem,
@@ -85,6 +86,9 @@ def _parse_rule(place: str, raw: Any, seen: set[str]) -> Rule:
             number = number and isinstance(value, int)
         if not number or not isinstance(value, int | float) or value < 0:
             raise RuleSetError(f"{place}.params.{name}", "must be a non-negative number")
+        low, high = PARAM_RANGES.get(name, (0, None))
+        if value < low or (high is not None and value > high):
+            raise RuleSetError(f"{place}.params.{name}", f"must be between {low} and {high}")
     kinds = raw.get("kinds", [])
     if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
         raise RuleSetError(f"{place}.kinds", "must be a list of opening kinds")

@@ -45,6 +45,7 @@ class OpeningFacts:
     insurance_to: dt.date | None = None
     fee_charged: Decimal = Decimal(0)
     via_agency: bool = False
+    forbidden_for_minors: bool = False
     majors: frozenset[str] = frozenset()
     min_age: int | None = None
     cohort_year: int | None = None

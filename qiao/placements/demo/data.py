@@ -124,6 +124,9 @@ OPENINGS = [
         100,
         ("510302", "510102"),
         3.0,
+        description="Base-station commissioning on rooftops and towers: work at heights, "
+        "so not open to students under 18.",
+        extra={"forbidden_for_minors": True},
     ),
     OpeningSpec(
         "Core network test intern", "zte-5g-lab", "post_internship", 70, ("510302", "510202"), 2.0

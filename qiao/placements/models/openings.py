@@ -106,6 +106,15 @@ class Opening(models.Model):
         _("fees charged to the student"), max_digits=10, decimal_places=2, default=Decimal(0)
     )
     via_agency = models.BooleanField(_("arranged through an agency"), default=False)
+    forbidden_for_minors = models.BooleanField(
+        _("work forbidden to minors"),
+        default=False,
+        help_text=_(
+            "Work the law on juvenile workers forbids to anyone under 18: heavy physical "
+            "labour, work at heights, underground, with toxic or radioactive substances, and the "
+            "like."
+        ),
+    )
     accommodation = models.BooleanField(_("accommodation provided"), default=False)
     insurer = models.CharField(_("insurer"), max_length=200, blank=True)
     insurance_from = models.DateField(_("insured from"), null=True, blank=True)

@@ -46,6 +46,7 @@ OPENING_FIELDS = {
     "pay_currency",
     "fee_charged",
     "via_agency",
+    "forbidden_for_minors",
     "accommodation",
     "insurer",
     "insurance_from",

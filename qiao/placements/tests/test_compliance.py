@@ -165,7 +165,7 @@ def test_a_warning_only_rule_set_never_blocks(o: OpeningFacts) -> None:
 @given(openings(), st.integers(10, 25), day, st.sampled_from(["1", "2", "9", None]))
 def test_age_and_major_pair_rules(o: OpeningFacts, years: int, born: dt.date, major) -> None:
     dob = born.replace(year=max(1990, (o.start or born).year - years))
-    s = StudentFacts(major=major, date_of_birth=dob, cohort_year=2024)
+    s = StudentFacts(major=major, date_of_birth=dob)  # cohort unknown: no first-year rule
     ids = _ids(evaluate_pair(RULES, o, s))
     age = s.age_on(o.start)
     assert age is not None
@@ -178,6 +178,51 @@ def test_age_and_major_pair_rules(o: OpeningFacts, years: int, born: dt.date, ma
     assert all(r.severity == BLOCKS for r in reasons)
     if not o.majors and o.min_age is None and not (applies_age and age < 16):
         assert reasons == []
+
+
+@given(
+    st.sampled_from(KINDS),
+    day,
+    st.integers(10, 30),
+    st.booleans(),
+)
+def test_minors_are_kept_from_work_forbidden_to_them(
+    kind: str, start: dt.date, years: int, forbidden: bool
+) -> None:
+    """CN2021-MINORS: exactly when the work is forbidden to minors, the student is under 18 at
+    the start, and the opening is an internship; it then blocks eligibility."""
+    o = OpeningFacts(kind=kind, start=start, forbidden_for_minors=forbidden)
+    s = StudentFacts(date_of_birth=start.replace(year=start.year - years, day=1))
+    age = s.age_on(start)
+    assert age is not None
+    broken = "CN2021-MINORS" in _ids(evaluate_pair(RULES, o, s))
+    assert broken == (forbidden and age < 18 and kind in INTERNSHIPS)
+    if broken:
+        assert "CN2021-MINORS" in _ids(eligibility(RULES, o, s))
+
+
+@given(
+    st.sampled_from(INTERNSHIPS),
+    st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31)),
+    st.integers(2018, 2030),
+)
+def test_no_post_internship_in_the_first_year(kind: str, start: dt.date, cohort: int) -> None:
+    """CN2021-FIRST-YEAR: a post internship starting before 1 September of the year after
+    enrolment; other kinds and an unknown cohort are never caught."""
+    o = OpeningFacts(kind=kind, start=start)
+    ids = _ids(evaluate_pair(RULES, o, StudentFacts(cohort_year=cohort)))
+    first_year = start < dt.date(cohort + 1, 9, 1)
+    assert ("CN2021-FIRST-YEAR" in ids) == (kind == "post_internship" and first_year)
+    assert "CN2021-FIRST-YEAR" not in _ids(evaluate_pair(RULES, o, StudentFacts()))
+
+
+def test_a_month_outside_the_year_is_refused() -> None:
+    doc = default_ruleset_data()
+    rule = next(r for r in doc["rules"] if r["check"] == "not_first_year")
+    for bad in (0, 13, 9.5, "9", -1):
+        rule["params"]["month"] = bad
+        with pytest.raises(RuleSetError, match=r"params\.month"):
+            parse_ruleset(doc)
 
 
 @given(day, st.none() | st.integers(-30, 30))
@@ -207,8 +252,10 @@ def test_default_rule_set_covers_the_regulation() -> None:
         "no_agency",
         "major_relevant",
         "agreement_before_start",
+        "minor_protection",
+        "not_first_year",
     } <= checks
-    assert RULES.version == 2
+    assert RULES.version == 3
 
 
 @pytest.mark.parametrize(

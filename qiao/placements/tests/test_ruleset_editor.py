@@ -344,18 +344,18 @@ def test_upload_stores_the_next_version(world: World) -> None:
     doc = _doc(params={"hours": 6.5})
     doc["version"] = 99  # ignored: the next free version is used
     r = _upload(world.client("admin"), json.dumps(doc, ensure_ascii=False).encode())
-    new = ComplianceRuleSet.objects.get(version=3)
+    new = ComplianceRuleSet.objects.get(version=4)
     assert r.status_code == 302 and r["Location"] == reverse(
         "placements:ruleset_detail", args=[new.pk]
     )
-    assert new.document["version"] == 3
+    assert new.document["version"] == 4
     assert next(r for r in new.document["rules"] if r["id"] == "CN2021-HOURS-DAY")["params"] == {
         "hours": 6.5
     }
     assert AuditEntry.objects.filter(action="placements.ruleset.create").count() == 1
     # A byte-order mark is accepted.
     _upload(world.client("admin"), b"\xef\xbb\xbf" + json.dumps(doc).encode())
-    assert ComplianceRuleSet.objects.filter(version=4).exists()
+    assert ComplianceRuleSet.objects.filter(version=5).exists()
 
 
 def _deep(levels: int) -> bytes:
@@ -444,7 +444,7 @@ def test_script_in_an_uploaded_document_is_shown_escaped(world: World) -> None:
     doc = _doc(message_en="<script>alert('x')</script>{limit}")
     doc["title_zh"] = "<script>alert('zh')</script>"
     _upload(world.client("admin"), json.dumps(doc).encode())
-    new = ComplianceRuleSet.objects.get(version=3)
+    new = ComplianceRuleSet.objects.get(version=4)
     c = world.client("coordinator")
     for url in (
         reverse("placements:ruleset_list"),

@@ -348,7 +348,7 @@ def test_school_chooses_another_rule_set(world: World) -> None:
         if rule["id"] == "CN2021-HOURS-WEEK":
             rule["params"]["hours"] = 50
     row = services.ruleset_create(actor=world.users["admin"], document=doc)
-    assert row.version == 3 and row.document["version"] == 3
+    assert row.version == 4 and row.document["version"] == 4
     o = f.opening(world, publish=False, hours_per_day=Decimal(9))
     with pytest.raises(BlockedByCompliance):
         services.opening_publish(actor=None, opening=o)
