@@ -202,6 +202,13 @@ class RoundCandidatesImport(ImportKind):
             return perms.is_platform_admin(user)
         return organisation.is_school and pp.can_manage_school(user, organisation.pk)
 
+    def options_label(self, user: Any, options: dict[str, str]) -> str | None:
+        round_id = _round_id(options.get("round"))
+        rnd = PlacementRound.objects.filter(pk=round_id).first() if round_id else None
+        if rnd is None or not pp.can_manage_round(user, rnd):
+            return None
+        return _("Into the round “%(round)s”.") % {"round": rnd.name}
+
     def prepare(self, ctx: ImportContext) -> None:
         state = _State(placement_round=None)
         ctx.state[KEY] = state

@@ -99,6 +99,11 @@ class ImportKind:
     def allowed(self, user: User, organisation: Organisation | None) -> bool:
         raise NotImplementedError
 
+    def options_label(self, user: Any, options: dict[str, str]) -> str | None:
+        """What the page options name, in words, for the import page ("Into: round X"); None
+        when they name nothing the user may see. Kinds with page options override it."""
+        return None
+
     def prepare(self, ctx: ImportContext) -> None:
         """Load lookups once (existing codes, departments…) into ctx.state before validation."""
 

@@ -100,6 +100,9 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
             "kind": import_kind,
             "form": form,
             "organisation": organisation,
+            "options_label": import_kind.options_label(
+                request.user, _page_options(request, import_kind)
+            ),
             "file_error": file_error,
             "header_errors": [e for e in file_error.errors if e.row] if file_error else [],
             "formats": EXPORT_FORMATS,

@@ -368,7 +368,11 @@ def test_the_links_are_gone_once_published(setup: Setup) -> None:
 def test_the_import_page_takes_the_round_from_the_link(setup: Setup) -> None:
     client = setup.world.client("coordinator")
     url = f"{reverse('core:import_start', args=[KEY])}?round={setup.round.pk}"
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200 and setup.round.name in page.content.decode()
+    # Another school's coordinator is not told the name of a round she does not manage.
+    other = setup.world.client("other_coordinator").get(url)
+    assert setup.round.name not in other.content.decode()
     client.post(
         url,
         {"file": csv_upload([HEADER, ["S0001", "", "77", ""]]), "encoding": "utf-8"},
