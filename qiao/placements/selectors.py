@@ -205,12 +205,21 @@ def is_host_in_round(*, viewer: Any, placement_round: PlacementRound) -> bool:
 # --- Runs --------------------------------------------------------------------------------------
 
 
+# A run's input document (tens of megabytes for 100,000 students) and its ineligibility reasons
+# are written once and never shown on a page: reading them would cost seconds per page.
+_RUN_HEAVY = ("input_document", "ineligible_reasons")
+
+
 def run_list(*, placement_round: PlacementRound) -> list[AllocationRun]:
-    return list(placement_round.runs.select_related("created_by", "job").order_by("-number"))
+    return list(
+        placement_round.runs.select_related("created_by", "job")
+        .defer(*_RUN_HEAVY, "opening_explanations", "lottery")
+        .order_by("-number")
+    )
 
 
 def run_get(*, placement_round: PlacementRound, pk: int) -> AllocationRun | None:
-    return placement_round.runs.select_related("job").filter(pk=pk).first()
+    return placement_round.runs.select_related("job").defer(*_RUN_HEAVY).filter(pk=pk).first()
 
 
 def preload_openings(outcomes: list[RunOutcome]) -> dict[int, Opening]:
