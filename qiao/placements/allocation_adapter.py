@@ -268,7 +268,7 @@ def _offsets(lengths: list[int]) -> Any:
 # Pair checks whose outcome depends on the student only through her major, her cohort and her
 # age at the opening's start (and so may be memoised on those): every pair check there is today.
 # A rule set using another pair check is evaluated pair by pair, as before.
-_MEMO_PAIR_CHECKS = frozenset({"min_age", "major_relevant"})
+_MEMO_PAIR_CHECKS = frozenset({"min_age", "major_relevant", "minor_protection", "not_first_year"})
 
 
 def _memo_safe(ruleset: RuleSet) -> bool:

@@ -67,7 +67,9 @@ class AcceptForm(forms.Form):
 
 
 class ReviewForm(StyledFormMixin, forms.Form):
-    decision = forms.ChoiceField(choices=[("sign", _("Sign off")), ("return", _("Return"))])
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("sign", _("Sign off")), ("return", _("Return"))]
+    )
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -109,3 +109,13 @@ def test_capacity_counts_seats_held_elsewhere(world: World) -> None:
     caps = {o["id"]: o["capacity"] for o in inp.document["openings"]}
     assert caps[adapter.opening_key(a.pk)] == 0
     assert caps[adapter.opening_key(b.pk)] == 1
+
+
+def test_every_pair_check_is_memoised() -> None:
+    """The adapter memoises eligibility on (opening, major, cohort, age): every pair check must
+    read nothing else of the student. A new pair check lands here first, to be decided on."""
+    from qiao.placements import allocation_adapter
+    from qiao.placements.compliance import PAIR_CHECKS, default_ruleset
+
+    assert set(PAIR_CHECKS) == allocation_adapter._MEMO_PAIR_CHECKS
+    assert allocation_adapter._memo_safe(default_ruleset())
