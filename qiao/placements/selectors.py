@@ -280,3 +280,15 @@ def schools_for_host(*, viewer: Any) -> QuerySet[Organisation]:
         kind__in=["vocational_college", "university", "overseas_institution"],
         pk__in=Party.objects.filter(agreement_id__in=agreements).values("organisation_id"),
     )
+
+
+def openings_blocked_count(*, school_id: int) -> int:
+    """The school's openings with an open blocking violation."""
+    return (
+        ComplianceViolation.objects.filter(
+            school_id=school_id, opening__isnull=False, resolved_at=None, severity="blocks"
+        )
+        .values("opening_id")
+        .distinct()
+        .count()
+    )

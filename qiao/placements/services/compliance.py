@@ -7,13 +7,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from qiao.core import permissions as perms
 from qiao.core.audit import audit_record
 from qiao.core.models import Organisation
 from qiao.placements import permissions as pp
 from qiao.placements.compliance import RuleSetError, parse_ruleset
-from qiao.placements.models import ComplianceRuleSet, SchoolRuleSet
+from qiao.placements.models import ComplianceRuleSet, Opening, OpeningStatus, SchoolRuleSet
+from qiao.placements.services.openings import opening_check
 
 
 @transaction.atomic
@@ -48,7 +50,10 @@ def ruleset_create(*, actor: Any, document: dict[str, Any]) -> ComplianceRuleSet
 def school_ruleset_set(
     *, actor: Any, school: Organisation, ruleset: ComplianceRuleSet
 ) -> SchoolRuleSet:
-    """The rule set the school's openings are checked against from now on."""
+    """The rule set the school's openings are checked against from now on. The school's
+    current openings (draft or published, not yet ended) are checked again at once, so the
+    compliance page shows what the new version finds; published openings stay published (a
+    blocking rule refuses publication, it does not withdraw an opening)."""
     if actor is not None and not pp.can_manage_school(actor, school.pk):
         raise PermissionDenied
     if not school.is_school:
@@ -64,4 +69,11 @@ def school_ruleset_set(
         organisation=school,
         changes={"ruleset": [old.ruleset_id if old else None, ruleset.pk]},
     )
+    current = Opening.objects.filter(
+        school=school,
+        status__in=[OpeningStatus.DRAFT, OpeningStatus.PUBLISHED],
+        end__gte=timezone.localdate(),
+    ).order_by("pk")
+    for opening in current:
+        opening_check(opening=opening)
     return row

@@ -429,3 +429,31 @@ def test_coordinator_chooses_the_schools_rule_set(world: World) -> None:
     assert facts.ruleset_row_for_school(world.school.pk) == chosen
     assert AuditEntry.objects.filter(action="placements.ruleset.choose").count() == 1
     assert c.get(url).status_code == 405
+
+
+def test_choosing_a_stricter_rule_set_rechecks_the_current_openings(world: World) -> None:
+    """A published 8 h/day opening meets v3; a version allowing 7 h makes it break a blocking
+    rule the moment the school chooses it: it is listed (and stays published), and choosing
+    the old version again resolves it."""
+    from qiao.placements.compliance import default_ruleset_data
+    from qiao.placements.facts import ruleset_row_for_school
+    from qiao.placements.models import ComplianceViolation
+
+    old = ruleset_row_for_school(world.school.pk)
+    o = f.opening(world, hours_per_day=Decimal(8))
+    assert o.status == OpeningStatus.PUBLISHED
+    document = default_ruleset_data()
+    for rule in document["rules"]:
+        if rule["id"] == "CN2021-HOURS-DAY":
+            rule["params"]["hours"] = 7
+    stricter = services.ruleset_create(actor=world.users["admin"], document=document)
+    c = world.client("coordinator")
+    url = reverse("placements:compliance_ruleset")
+    r = c.post(url, {"school": world.school.pk, "ruleset": stricter.pk}, follow=True)
+    assert "1 current opening breaks a blocking rule" in r.content.decode()
+    found = ComplianceViolation.objects.get(opening=o, resolved_at=None)
+    assert found.rule_id == "CN2021-HOURS-DAY" and found.ruleset == stricter
+    o.refresh_from_db()
+    assert o.status == OpeningStatus.PUBLISHED
+    c.post(url, {"school": world.school.pk, "ruleset": old.pk})
+    assert not ComplianceViolation.objects.filter(opening=o, resolved_at=None).exists()

@@ -12,7 +12,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qiao.core import permissions as perms
@@ -113,6 +113,19 @@ def compliance_ruleset(request: HttpRequest) -> HttpResponseBase:
         _("%(school)s now checks its openings and placements against “%(ruleset)s”.")
         % {"school": school, "ruleset": ruleset},
     )
+    blocked = selectors.openings_blocked_count(school_id=school.pk)
+    if blocked:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d current opening breaks a blocking rule of this version: it stays "
+                "published; correct it or close it (listed below).",
+                "%(n)d current openings break a blocking rule of this version: they stay "
+                "published; correct or close them (listed below).",
+                blocked,
+            )
+            % {"n": blocked},
+        )
     return redirect(target)
 
 
