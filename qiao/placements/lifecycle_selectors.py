@@ -125,3 +125,11 @@ def open_violations(*, placement: Placement) -> list[Any]:
         .select_related("timesheet")
         .order_by("severity", "rule_id")
     )
+
+
+def person_panel(viewer: Any, person: Any) -> dict[str, Any] | None:
+    """The placements of `person` the viewer may see, for her person page (None: none)."""
+    placements = list(
+        placement_list(viewer=viewer).filter(student=person).order_by("-opening__start", "-pk")[:20]
+    )
+    return {"placements": placements} if placements else None

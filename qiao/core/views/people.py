@@ -18,6 +18,7 @@ from qiao.core.forms import AffiliationForm, PersonForm
 from qiao.core.importexport.export import Column
 from qiao.core.lists import ListPage, SortOption
 from qiao.core.models import Affiliation, Organisation, Person
+from qiao.core.person_panels import person_panels
 from qiao.core.services import people as services
 from qiao.core.views._helpers import apply_validation_error, or_404
 
@@ -81,6 +82,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "affiliations": selectors.affiliations_visible(viewer=request.user, person=person),
             "can_edit": perms.can_edit_person(request.user, person),
             "can_delete": perms.can_delete_person(request.user, person),
+            "panels": person_panels(request.user, person),
         },
     )
 

@@ -58,3 +58,22 @@ def test_host_does_not_see_the_schools_record(world: World) -> None:
     page = world.client("enterprise").get(reverse("core:person_detail", args=[student.pk]))
     number = student.affiliations.get().student_number
     assert number and number.encode() not in page.content
+
+
+def test_the_person_page_lists_the_placements_the_viewer_may_see(world: World) -> None:
+    p = f.accepted(world)
+    url = reverse("core:person_detail", args=[world.people["student"].pk])
+    link = reverse("placements:placement_detail", args=[p.pk])
+    for persona in ("enterprise", "coordinator", "student"):
+        page = world.client(persona).get(url).content.decode()
+        assert link in page and str(p.opening) in page, persona
+    # A teacher not assigned to the placement sees the person (a colleague's view of
+    # nothing) at most, never the placement.
+    page = world.client("teacher").get(url)
+    assert link.encode() not in page.content
+
+
+def test_the_person_page_has_no_placements_section_without_placements(world: World) -> None:
+    url = reverse("core:person_detail", args=[world.people["student"].pk])
+    page = world.client("coordinator").get(url).content.decode()
+    assert "Placements</h2>" not in page
