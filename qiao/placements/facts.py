@@ -86,6 +86,8 @@ def opening_facts(
         fee_charged=opening.fee_charged,
         via_agency=opening.via_agency,
         forbidden_for_minors=opening.forbidden_for_minors,
+        heavy_labour=opening.heavy_labour,
+        entertainment_venue=opening.entertainment_venue,
         majors=frozenset(str(m) for m in major_ids),
         min_age=opening.min_age,
         cohort_year=opening.cohort_year,

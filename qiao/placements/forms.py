@@ -99,6 +99,8 @@ class OpeningForm(StyledFormMixin, forms.ModelForm):
             "fee_charged",
             "via_agency",
             "forbidden_for_minors",
+            "heavy_labour",
+            "entertainment_venue",
             "accommodation",
             "insurer",
             "insurance_from",

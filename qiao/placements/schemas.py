@@ -57,6 +57,8 @@ class OpeningOut(Schema):
     days_per_week: int
     night_work: bool
     forbidden_for_minors: bool
+    heavy_labour: bool
+    entertainment_venue: bool
     pay_amount: Decimal
     pay_currency: str
     accommodation: bool

@@ -46,6 +46,8 @@ class OpeningFacts:
     fee_charged: Decimal = Decimal(0)
     via_agency: bool = False
     forbidden_for_minors: bool = False
+    heavy_labour: bool = False
+    entertainment_venue: bool = False
     majors: frozenset[str] = frozenset()
     min_age: int | None = None
     cohort_year: int | None = None

@@ -38,6 +38,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("placements", "0005_minors")]
+    dependencies = [("placements", "0005_opening_protections")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -115,6 +115,16 @@ class Opening(models.Model):
             "like."
         ),
     )
+    heavy_labour = models.BooleanField(
+        _("physical labour of intensity class III or above"),
+        default=False,
+        help_text=_("Work of intensity class III or IV under the national classification."),
+    )
+    entertainment_venue = models.BooleanField(
+        _("at a commercial entertainment venue"),
+        default=False,
+        help_text=_("A bar, nightclub, karaoke hall, bath centre, game arcade, internet café …"),
+    )
     accommodation = models.BooleanField(_("accommodation provided"), default=False)
     insurer = models.CharField(_("insurer"), max_length=200, blank=True)
     insurance_from = models.DateField(_("insured from"), null=True, blank=True)

@@ -47,6 +47,8 @@ OPENING_FIELDS = {
     "fee_charged",
     "via_agency",
     "forbidden_for_minors",
+    "heavy_labour",
+    "entertainment_venue",
     "accommodation",
     "insurer",
     "insurance_from",

@@ -216,6 +216,18 @@ def test_no_post_internship_in_the_first_year(kind: str, start: dt.date, cohort:
     assert "CN2021-FIRST-YEAR" not in _ids(evaluate_pair(RULES, o, StudentFacts()))
 
 
+@given(st.sampled_from(KINDS), st.booleans(), st.booleans())
+def test_heavy_labour_and_entertainment_venues_block_internships(
+    kind: str, heavy: bool, venue: bool
+) -> None:
+    """Art. 16 (5) and (7): each flag is exactly one blocking violation of an internship."""
+    o = OpeningFacts(kind=kind, heavy_labour=heavy, entertainment_venue=venue)
+    ids = _ids(evaluate_opening(RULES, o))
+    internship = kind in INTERNSHIPS
+    assert ("CN2021-NO-HEAVY-LABOUR" in ids) == (heavy and internship)
+    assert ("CN2021-NO-ENTERTAINMENT" in ids) == (venue and internship)
+
+
 def test_a_month_outside_the_year_is_refused() -> None:
     doc = default_ruleset_data()
     rule = next(r for r in doc["rules"] if r["check"] == "not_first_year")
@@ -254,6 +266,8 @@ def test_default_rule_set_covers_the_regulation() -> None:
         "agreement_before_start",
         "minor_protection",
         "not_first_year",
+        "no_heavy_labour",
+        "no_entertainment_venue",
     } <= checks
     assert RULES.version == 3
 

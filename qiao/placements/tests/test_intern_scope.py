@@ -69,8 +69,8 @@ def test_the_person_page_lists_the_placements_the_viewer_may_see(world: World) -
         assert link in page and str(p.opening) in page, persona
     # A teacher not assigned to the placement sees the person (a colleague's view of
     # nothing) at most, never the placement.
-    page = world.client("teacher").get(url)
-    assert link.encode() not in page.content
+    response = world.client("teacher").get(url)
+    assert link.encode() not in response.content
 
 
 def test_the_person_page_has_no_placements_section_without_placements(world: World) -> None:
