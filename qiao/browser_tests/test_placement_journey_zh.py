@@ -188,9 +188,7 @@ def test_placement_from_agreement_to_completion_in_chinese(page, world):
     _as_zh(page, world, "mentor")
     page.goto("/placements/mine/")
     page.get_by_role("link", name="当周").first.click()
-    # The review form's decision field has no translated label (Django shows "Decision"):
-    # find it by name, and choose its option by the Chinese text.
-    page.locator("select[name=decision]").select_option(label="签核")
+    page.get_by_label("审核结果").select_option(label="签核")
     page.get_by_role("button", name="提交", exact=True).click()
     page.get_by_text("工时表已签核。").wait_for()
     page.goto(url)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qiao.core.forms import StyledFormMixin
 from qiao.core.models import AffiliationKind, Person
@@ -68,7 +69,8 @@ class AcceptForm(forms.Form):
 
 class ReviewForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("sign", _("Sign off")), ("return", _("Return"))]
+        label=pgettext_lazy("timesheet review", "Decision"),
+        choices=[("sign", _("Sign off")), ("return", _("Return"))],
     )
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
