@@ -80,9 +80,9 @@ def test_host_ranks_applicants_and_coordinator_reviews_the_run(page, world):
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text(first_name)
-    expect(rows).to_contain_text("You were not placed.")
+    expect(rows).to_contain_text("Not placed.")
     expect(rows).to_contain_text(
-        "the last student admitted there had rank 1 in the host's order, yours was 2."
+        "the last student admitted there had rank 1 in the host's order; this student had rank 2."
     )
     expect(page.get_by_text(second_name)).to_have_count(0)
     shot(page, "host-ranking-run-students")
@@ -95,6 +95,6 @@ def test_host_ranks_applicants_and_coordinator_reviews_the_run(page, world):
     expect(page.get_by_role("button", name="筛选")).to_be_visible()
     assert "result=unplaced" in page.url  # the switcher keeps the filtered page
     expect(rows).to_have_count(1)
-    expect(rows).to_contain_text("您本轮未被分配。")
-    expect(rows).to_contain_text(re.compile(r"在接收单位排序中\s*位列第1，您位列第2"))
+    expect(rows).to_contain_text("本轮未被分配。")
+    expect(rows).to_contain_text(re.compile(r"在接收单位排序中\s*位列第1，该生位列第2"))
     shot(page, "host-ranking-run-students-zh")

@@ -103,8 +103,97 @@ _ZH = {
 }
 
 
-def _table(language: str | None) -> Mapping[str, str]:
-    return _ZH if (language or get_language() or "en").lower().startswith("zh") else _EN
+# The same sentences as read by the school's staff reviewing a run: about the student, not to
+# her. Only the sentences that address the student differ.
+_EN_STAFF = {
+    **_EN,
+    "placed": "Placed at {opening} (choice {choice}).",
+    "unplaced": "Not placed.",
+    "below_cutoff": (
+        "Not admitted at {opening} (choice {choice}): it was full; the last student admitted "
+        "there had priority {cutoff}; this student had {yours}."
+    ),
+    "lottery": " Equal scores; the recorded lottery decided.",
+    "quota_full": (
+        "Not admitted at {opening} (choice {choice}): the places for the student's group were "
+        "full; the last student of the group admitted had priority {cutoff}; this student had "
+        "{yours}."
+    ),
+    "not_eligible": "Not admitted at {opening} (choice {choice}): not eligible.",
+    "order_below_cutoff": (
+        "Not admitted at {opening} (choice {choice}): it was full; the last student admitted "
+        "there had rank {cutoff} in the host's order; this student had rank {yours}."
+    ),
+    "order_below_cutoff_unranked": (
+        "Not admitted at {opening} (choice {choice}): it was full; the last student admitted "
+        "there had rank {cutoff} in the host's order, and the host did not rank this student."
+    ),
+    "order_below_cutoff_lottery": (
+        "Not admitted at {opening} (choice {choice}): it was full, and the host ranked neither "
+        "this student nor the last student admitted there; the recorded lottery decided."
+    ),
+    "order_quota_full": (
+        "Not admitted at {opening} (choice {choice}): the places for the student's group were "
+        "full; the last student of the group admitted had rank {cutoff} in the host's order; "
+        "this student had rank {yours}."
+    ),
+    "order_quota_full_unranked": (
+        "Not admitted at {opening} (choice {choice}): the places for the student's group were "
+        "full; the last student of the group admitted had rank {cutoff} in the host's order, "
+        "and the host did not rank this student."
+    ),
+    "order_quota_full_lottery": (
+        "Not admitted at {opening} (choice {choice}): the places for the student's group were "
+        "full, and the host ranked neither this student nor the last student of the group "
+        "admitted; the recorded lottery decided."
+    ),
+}
+_ZH_STAFF = {
+    **_ZH,
+    "placed": "分配到{opening}（第{choice}志愿）。",
+    "unplaced": "本轮未被分配。",
+    "below_cutoff": (
+        "未被{opening}录取（第{choice}志愿）：该岗位已满；最后一名被录取学生的排序为{cutoff}，"
+        "该生的排序为{yours}。"
+    ),
+    "quota_full": (
+        "未被{opening}录取（第{choice}志愿）：该生所在组别的名额已满；该组最后一名被录取学生的"
+        "排序为{cutoff}，该生的排序为{yours}。"
+    ),
+    "not_eligible": "未被{opening}录取（第{choice}志愿）：该生不符合该岗位的条件。",
+    "order_below_cutoff": (
+        "未被{opening}录取（第{choice}志愿）：该岗位已满；最后一名被录取学生在接收单位排序中"
+        "位列第{cutoff}，该生位列第{yours}。"
+    ),
+    "order_below_cutoff_unranked": (
+        "未被{opening}录取（第{choice}志愿）：该岗位已满；最后一名被录取学生在接收单位排序中"
+        "位列第{cutoff}，接收单位未将该生列入排序。"
+    ),
+    "order_below_cutoff_lottery": (
+        "未被{opening}录取（第{choice}志愿）：该岗位已满；接收单位未将该生和最后一名被录取学生"
+        "列入排序，由已记录的抽签决定。"
+    ),
+    "order_quota_full": (
+        "未被{opening}录取（第{choice}志愿）：该生所在组别的名额已满；该组最后一名被录取学生在"
+        "接收单位排序中位列第{cutoff}，该生位列第{yours}。"
+    ),
+    "order_quota_full_unranked": (
+        "未被{opening}录取（第{choice}志愿）：该生所在组别的名额已满；该组最后一名被录取学生在"
+        "接收单位排序中位列第{cutoff}，接收单位未将该生列入排序。"
+    ),
+    "order_quota_full_lottery": (
+        "未被{opening}录取（第{choice}志愿）：该生所在组别的名额已满；接收单位未将该生和该组最后"
+        "一名被录取学生列入排序，由已记录的抽签决定。"
+    ),
+}
+STUDENT, STAFF = "student", "staff"
+
+
+def _table(language: str | None, voice: str = STUDENT) -> Mapping[str, str]:
+    zh = (language or get_language() or "en").lower().startswith("zh")
+    if voice == STAFF:
+        return _ZH_STAFF if zh else _EN_STAFF
+    return _ZH if zh else _EN
 
 
 def _num(value: Any) -> str:
@@ -152,11 +241,13 @@ def sentences(
     ineligible: Sequence[Mapping[str, Any]],
     names: Mapping[int, str],
     language: str | None = None,
+    voice: str = STUDENT,
 ) -> list[str]:
     """Sentences for one student's outcome: where she was placed, then why not at each opening
-    she ranked higher, with the compliance reason when she was not eligible."""
-    t = _table(language)
-    zh = t is _ZH
+    she ranked higher, with the compliance reason when she was not eligible. `voice` is
+    STUDENT (addressed to her) or STAFF (about her, for the school reviewing a run)."""
+    t = _table(language, voice)
+    zh = t is _ZH or t is _ZH_STAFF
     host_order = explanation.get("priority_mode") == "host_ranking"
     reasons = {i["opening"]: i.get("reasons", []) for i in ineligible}
     out = []

@@ -223,7 +223,10 @@ def run_students(request: HttpRequest, pk: int, run_pk: int) -> HttpResponseBase
     names = {k: str(o) for k, o in selectors.preload_openings(outcomes).items()}
     names.update({o.opening_id: str(o.opening) for o in outcomes if o.opening_id})
     ctx["rows"] = [
-        {"outcome": o, "sentences": explain.sentences(o.explanation, o.ineligible, names)}
+        {
+            "outcome": o,
+            "sentences": explain.sentences(o.explanation, o.ineligible, names, voice=explain.STAFF),
+        }
         for o in outcomes
     ]
     return render(request, "placements/run_students.html", {**_base(rnd, run, "students"), **ctx})
