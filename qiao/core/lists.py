@@ -76,42 +76,64 @@ class ListPage:
         )
 
     def context(self) -> dict[str, Any]:
-        params = self.request.GET.copy()
-        try:
-            per_page = int(params.get("per_page", PER_PAGE_CHOICES[0]))
-        except ValueError:
-            per_page = PER_PAGE_CHOICES[0]
-        if per_page not in PER_PAGE_CHOICES:
-            per_page = PER_PAGE_CHOICES[0]
-        paginator = Paginator(self.results, per_page)
-        page = paginator.get_page(params.get("page"))
-        for key in ("page", "export"):
-            params.pop(key, None)
-        base = params.copy()
-        base.pop("sort", None)
-        sort_links = []
-        for option in self.sorts:
-            active = self.sort.lstrip("-") == option.key
-            desc = self.sort.startswith("-")
-            q = base.copy()
-            q["sort"] = ("" if not active or desc else "-") + option.key
-            sort_links.append(
-                {
-                    "key": option.key,
-                    "label": option.label,
-                    "query": q.urlencode(),
-                    "active": active,
-                    "desc": active and desc,
-                }
-            )
         return {
             "filter": self.filterset,
-            "page_obj": page,
-            "paginator": paginator,
-            "object_list": page.object_list,
-            "sort_links": {link["key"]: link for link in sort_links},
-            "query_without_page": params.urlencode(),
-            "per_page": per_page,
-            "per_page_choices": PER_PAGE_CHOICES,
-            "export_formats": EXPORT_FORMATS if self.export_columns is not None else (),
+            **page_context(
+                self.request,
+                self.results,
+                sort=self.sort,
+                sorts=self.sorts,
+                exportable=self.export_columns is not None,
+            ),
         }
+
+
+def page_context(
+    request: HttpRequest,
+    results: Sequence[Any] | QuerySet[Any],
+    *,
+    sort: str,
+    sorts: Sequence[SortOption],
+    exportable: bool,
+) -> dict[str, Any]:
+    """The page of `results` the request asks for (`page`, `per_page`), with what the shared
+    pagination, sort headers and list toolbar need. `results` are already filtered and in the
+    order `sort` names: a queryset, or rows sorted in Python."""
+    params = request.GET.copy()
+    try:
+        per_page = int(params.get("per_page", PER_PAGE_CHOICES[0]))
+    except ValueError:
+        per_page = PER_PAGE_CHOICES[0]
+    if per_page not in PER_PAGE_CHOICES:
+        per_page = PER_PAGE_CHOICES[0]
+    paginator = Paginator(results, per_page)
+    page = paginator.get_page(params.get("page"))
+    for key in ("page", "export"):
+        params.pop(key, None)
+    base = params.copy()
+    base.pop("sort", None)
+    sort_links = []
+    for option in sorts:
+        active = sort.lstrip("-") == option.key
+        desc = sort.startswith("-")
+        q = base.copy()
+        q["sort"] = ("" if not active or desc else "-") + option.key
+        sort_links.append(
+            {
+                "key": option.key,
+                "label": option.label,
+                "query": q.urlencode(),
+                "active": active,
+                "desc": active and desc,
+            }
+        )
+    return {
+        "page_obj": page,
+        "paginator": paginator,
+        "object_list": page.object_list,
+        "sort_links": {link["key"]: link for link in sort_links},
+        "query_without_page": params.urlencode(),
+        "per_page": per_page,
+        "per_page_choices": PER_PAGE_CHOICES,
+        "export_formats": EXPORT_FORMATS if exportable else (),
+    }

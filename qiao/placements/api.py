@@ -15,9 +15,9 @@ from ninja.errors import HttpError
 
 from qiao.core import permissions as perms
 from qiao.core.schemas import ErrorOut
-from qiao.placements import explain, selectors, services
 from qiao.placements import host_ranking_selectors as hrs
 from qiao.placements import permissions as pp
+from qiao.placements import selectors, services
 from qiao.placements.models import (
     AllocationRun,
     Opening,
@@ -421,12 +421,9 @@ def _result(request: HttpRequest, candidate: RoundCandidate) -> dict[str, Any]:
     outcome, placement = selectors.result_of(candidate=candidate)
     sentences: list[str] = []
     if outcome is not None:
-        names = {k: str(o) for k, o in selectors.preload_openings([outcome]).items()}
-        if outcome.opening is not None:
-            names[outcome.opening.pk] = str(outcome.opening)
-        sentences = explain.sentences(
-            outcome.explanation, outcome.ineligible, names, getattr(request, "LANGUAGE_CODE", "")
-        )
+        sentences = selectors.outcome_sentences(
+            [outcome], language=getattr(request, "LANGUAGE_CODE", "")
+        )[0]
     return {
         "round_id": candidate.round_id,
         "published": candidate.round.status == RoundStatus.PUBLISHED,

@@ -19,10 +19,6 @@ from qiao.placements.models import AllocationRun, Opening, RunOutcome
 
 LEAST_FILLED_SITES = 10
 
-# Sort keys of the openings and sites tabs (the first is the default).
-OPENING_SORT_KEYS = ("title", "fill", "filled", "applicants", "eligible", "cutoff")
-SITE_SORT_KEYS = ("name", "fill", "filled", "capacity", "openings")
-
 
 @dataclass(frozen=True)
 class OpeningRow:
@@ -129,9 +125,14 @@ def sort_rows(rows: list[Any], sort: str, allowed: tuple[str, ...]) -> tuple[lis
 
 
 def site_rows(*, run: AllocationRun, search: str = "") -> list[SiteRow]:
+    """Fill by site of the run's openings matching `search`."""
+    return sites_of(opening_rows(run=run, search=search))
+
+
+def sites_of(rows: list[OpeningRow]) -> list[SiteRow]:
     """Fill by site: an opening without a site counts under its host."""
     openings: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in opening_rows(run=run, search=search):
+    for row in rows:
         name = row.site or row.host
         totals = openings[name]
         totals[0] += 1
@@ -153,7 +154,7 @@ def run_summary(*, run: AllocationRun) -> dict[str, Any]:
         for i, n in enumerate(metrics.get("rank_counts", []))
     ]
     openings = opening_rows(run=run)
-    sites = site_rows(run=run)
+    sites = sites_of(openings)
     least = sorted(sites, key=lambda s: (s.percent, s.name))[:LEAST_FILLED_SITES]
     return {
         "metrics": metrics,

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from qiao.core import permissions as perms
 from qiao.core.models import Organisation, Role
+from qiao.placements import explain
 from qiao.placements import permissions as pp
 from qiao.placements.models import (
     AllocationRun,
@@ -229,6 +230,19 @@ def preload_openings(outcomes: list[RunOutcome]) -> dict[int, Opening]:
         ids.update(c["opening"] for c in o.explanation.get("above", []))
         ids.update(i["opening"] for i in o.ineligible)
     return Opening.objects.in_bulk(ids)
+
+
+def outcome_sentences(
+    outcomes: list[RunOutcome], *, language: str | None = None, voice: str = explain.STUDENT
+) -> list[list[str]]:
+    """The plain sentences of each outcome (in order), naming every opening they mention;
+    the outcomes should come with their `opening` selected. One query for the names."""
+    names = {pk: str(o) for pk, o in preload_openings(outcomes).items()}
+    names.update({o.opening_id: str(o.opening) for o in outcomes if o.opening_id})
+    return [
+        explain.sentences(o.explanation, o.ineligible, names, language, voice=voice)
+        for o in outcomes
+    ]
 
 
 # --- Students' results -------------------------------------------------------------------------

@@ -1,12 +1,13 @@
-"""Placement rounds for the coordinator: list, create, open, close, allocate, review, publish,
-a later round (the compliance page is in views/compliance.py)."""
+"""Placement rounds for the coordinator: list, create, open, close, allocate, a later round
+(reviewing and publishing a run are in views/runs.py, the compliance page in
+views/compliance.py)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,13 +18,12 @@ from django.views.decorators.http import require_POST
 from qiao.core import permissions as perms
 from qiao.core.importexport.export import EXPORT_FORMATS, export_response
 from qiao.core.lists import ListPage, SortOption
-from qiao.core.views._helpers import or_404
 from qiao.placements import permissions as pp
 from qiao.placements import selectors, services
 from qiao.placements.forms import LaterRoundForm, RoundForm, RunOptionsForm
 from qiao.placements.imports import KEY as CANDIDATE_IMPORT
 from qiao.placements.imports import candidate_export_columns, candidate_export_rows
-from qiao.placements.models import AllocationRun, PlacementRound, RoundStatus
+from qiao.placements.models import PlacementRound, RoundStatus
 from qiao.placements.views._common import apply_validation_error, error_messages, get_round
 
 
@@ -183,28 +183,6 @@ def run_start(request: HttpRequest, pk: int) -> HttpResponse:
         error_messages(request, exc)
         return redirect("placements:round_detail", rnd.pk)
     return redirect("placements:run_detail", rnd.pk, run.pk)
-
-
-def _get_run(request: HttpRequest, rnd: PlacementRound, run_pk: int) -> AllocationRun:
-    """Runs exist only for those who manage the round: 404 for everyone else."""
-    if not pp.can_manage_round(request.user, rnd):
-        raise Http404
-    run: AllocationRun = or_404(selectors.run_get(placement_round=rnd, pk=run_pk))
-    return run
-
-
-@login_required
-@require_POST
-def run_publish(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
-    rnd = get_round(request, pk)
-    run = _get_run(request, rnd, run_pk)
-    try:
-        offers = services.run_publish(actor=request.user, run=run)
-    except ValidationError as exc:
-        error_messages(request, exc)
-        return redirect("placements:run_detail", rnd.pk, run.pk)
-    messages.success(request, _("Published: %(n)d students have an offer.") % {"n": offers})
-    return redirect("placements:round_detail", rnd.pk)
 
 
 @login_required

@@ -10,13 +10,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from qiao.core.importexport.export import (
     EXPORT_FORMATS,
@@ -25,15 +27,15 @@ from qiao.core.importexport.export import (
     export_response,
     workbook_response,
 )
-from qiao.core.lists import PER_PAGE_CHOICES, ListPage, SortOption
+from qiao.core.lists import ListPage, SortOption, page_context
 from qiao.core.views._helpers import or_404
-from qiao.placements import explain, selectors
+from qiao.placements import explain, selectors, services
 from qiao.placements import permissions as pp
 from qiao.placements import run_selectors as rs
 from qiao.placements.filters import RunOutcomeFilter
 from qiao.placements.forms_runs import RunOpeningsFilterForm, RunSitesFilterForm
 from qiao.placements.models import AllocationRun, PlacementRound, RoundStatus, RunState
-from qiao.placements.views._common import get_round
+from qiao.placements.views._common import error_messages, get_round
 
 OPENING_COLUMNS = [
     Column("opening_id", lambda r: r.opening_id),
@@ -61,21 +63,22 @@ STUDENT_COLUMNS = [
     Column("placed_at", lambda o: str(o.opening) if o.opening_id else ""),
     Column("choice", lambda o: o.choice),
 ]
-OPENING_SORT_LABELS = {
-    "title": gettext_lazy("Opening"),
-    "filled": gettext_lazy("Filled"),
-    "fill": gettext_lazy("Filled (%)"),
-    "applicants": gettext_lazy("Applicants"),
-    "eligible": gettext_lazy("Eligible"),
-    "cutoff": gettext_lazy("Cutoff"),
-}
-SITE_SORT_LABELS = {
-    "name": gettext_lazy("Site or host"),
-    "openings": gettext_lazy("Openings"),
-    "capacity": gettext_lazy("Seats"),
-    "filled": gettext_lazy("Filled"),
-    "fill": gettext_lazy("Filled (%)"),
-}
+# The openings and sites tabs sort rows in Python (run_selectors.sort_rows): no order_by.
+OPENING_SORTS = [
+    SortOption("title", gettext_lazy("Opening"), ()),
+    SortOption("filled", gettext_lazy("Filled"), ()),
+    SortOption("fill", gettext_lazy("Filled (%)"), ()),
+    SortOption("applicants", gettext_lazy("Applicants"), ()),
+    SortOption("eligible", gettext_lazy("Eligible"), ()),
+    SortOption("cutoff", gettext_lazy("Cutoff"), ()),
+]
+SITE_SORTS = [
+    SortOption("name", gettext_lazy("Site or host"), ()),
+    SortOption("openings", gettext_lazy("Openings"), ()),
+    SortOption("capacity", gettext_lazy("Seats"), ()),
+    SortOption("filled", gettext_lazy("Filled"), ()),
+    SortOption("fill", gettext_lazy("Filled (%)"), ()),
+]
 STUDENT_SORTS = [
     SortOption("student", gettext_lazy("Student"), ["candidate_id"]),
     SortOption("choice", gettext_lazy("Result"), ["choice"]),
@@ -103,54 +106,27 @@ def _base(rnd: PlacementRound, run: AllocationRun, tab: str) -> dict[str, Any]:
     return {"round": rnd, "run": run, "tab": tab}
 
 
-def _paged_rows(
-    request: HttpRequest, rows: list[Any], sort: str, extra: dict[str, Any]
-) -> dict[str, Any]:
-    """Page a list already filtered and sorted in Python, with the links the shared
-    pagination and sort headers expect."""
+def _rows_page(
+    request: HttpRequest, rows: list[Any], sorts: list[SortOption], form: Any
+) -> tuple[list[Any], dict[str, Any]]:
+    """Rows sorted as the request asks, and the page context of the shared list templates."""
+    keys = tuple(option.key for option in sorts)
+    rows, sort = rs.sort_rows(rows, request.GET.get("sort", keys[0]), keys)
+    context = page_context(request, rows, sort=sort, sorts=sorts, exportable=True)
+    return rows, {"filter": SimpleNamespace(form=form), **context}
+
+
+@login_required
+@require_POST
+def run_publish(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    rnd, run = _get_run(request, pk, run_pk)
     try:
-        per_page = int(request.GET.get("per_page", PER_PAGE_CHOICES[0]))
-    except ValueError:
-        per_page = PER_PAGE_CHOICES[0]
-    if per_page not in PER_PAGE_CHOICES:
-        per_page = PER_PAGE_CHOICES[0]
-    paginator = Paginator(rows, per_page)
-    page = paginator.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    for key in ("page", "export"):
-        params.pop(key, None)
-    base = params.copy()
-    base.pop("sort", None)
-
-    def sort_query(key: str) -> str:
-        q = base.copy()
-        q["sort"] = "-" + key if sort == key else key
-        return q.urlencode()
-
-    return {
-        "page_obj": page,
-        "paginator": paginator,
-        "object_list": page.object_list,
-        "query_without_page": params.urlencode(),
-        "sort": sort,
-        "sort_query": sort_query,
-        "per_page": per_page,
-        "per_page_choices": PER_PAGE_CHOICES,
-        "export_formats": EXPORT_FORMATS,
-        **extra,
-    }
-
-
-def _sort_links(labels: dict[str, Any], sort: str, ctx: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: {
-            "label": label,
-            "query": ctx["sort_query"](key),
-            "active": sort.lstrip("-") == key,
-            "desc": sort == "-" + key,
-        }
-        for key, label in labels.items()
-    }
+        offers = services.run_publish(actor=request.user, run=run)
+    except ValidationError as exc:
+        error_messages(request, exc)
+        return redirect("placements:run_detail", rnd.pk, run.pk)
+    messages.success(request, _("Published: %(n)d students have an offer.") % {"n": offers})
+    return redirect("placements:round_detail", rnd.pk)
 
 
 @login_required
@@ -174,14 +150,12 @@ def run_openings(request: HttpRequest, pk: int, run_pk: int) -> HttpResponseBase
     data = form.cleaned_data if form.is_valid() else {}
     search, fill = data.get("q", ""), data.get("fill", "")
     rows = rs.filter_by_fill(rs.opening_rows(run=run, search=search), fill)
-    rows, sort = rs.sort_rows(rows, request.GET.get("sort", "title"), rs.OPENING_SORT_KEYS)
+    rows, ctx = _rows_page(request, rows, OPENING_SORTS, form)
     fmt = request.GET.get("export", "")
     if fmt in EXPORT_FORMATS:
         return export_response(
             columns=OPENING_COLUMNS, rows=rows, fmt=fmt, filename=f"run-{run.number}-openings"
         )
-    ctx = _paged_rows(request, rows, sort, {"filter": SimpleNamespace(form=form)})
-    ctx["sort_links"] = _sort_links(OPENING_SORT_LABELS, sort, ctx)
     return render(request, "placements/run_openings.html", {**_base(rnd, run, "openings"), **ctx})
 
 
@@ -190,16 +164,12 @@ def run_sites(request: HttpRequest, pk: int, run_pk: int) -> HttpResponseBase:
     rnd, run = _done(request, pk, run_pk)
     form = RunSitesFilterForm(request.GET or None)
     search = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    rows, sort = rs.sort_rows(
-        rs.site_rows(run=run, search=search), request.GET.get("sort", "name"), rs.SITE_SORT_KEYS
-    )
+    rows, ctx = _rows_page(request, rs.site_rows(run=run, search=search), SITE_SORTS, form)
     fmt = request.GET.get("export", "")
     if fmt in EXPORT_FORMATS:
         return export_response(
             columns=SITE_COLUMNS, rows=rows, fmt=fmt, filename=f"run-{run.number}-sites"
         )
-    ctx = _paged_rows(request, rows, sort, {"filter": SimpleNamespace(form=form)})
-    ctx["sort_links"] = _sort_links(SITE_SORT_LABELS, sort, ctx)
     return render(request, "placements/run_sites.html", {**_base(rnd, run, "sites"), **ctx})
 
 
@@ -220,15 +190,8 @@ def run_students(request: HttpRequest, pk: int, run_pk: int) -> HttpResponseBase
         return download
     ctx = page.context()
     outcomes = list(ctx["object_list"])
-    names = {k: str(o) for k, o in selectors.preload_openings(outcomes).items()}
-    names.update({o.opening_id: str(o.opening) for o in outcomes if o.opening_id})
-    ctx["rows"] = [
-        {
-            "outcome": o,
-            "sentences": explain.sentences(o.explanation, o.ineligible, names, voice=explain.STAFF),
-        }
-        for o in outcomes
-    ]
+    sentences = selectors.outcome_sentences(outcomes, voice=explain.STAFF)
+    ctx["rows"] = [{"outcome": o, "sentences": s} for o, s in zip(outcomes, sentences, strict=True)]
     return render(request, "placements/run_students.html", {**_base(rnd, run, "students"), **ctx})
 
 
@@ -236,10 +199,11 @@ def run_students(request: HttpRequest, pk: int, run_pk: int) -> HttpResponseBase
 def run_download(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     """The whole run in one workbook: the openings, the sites and the students."""
     rnd, run = _done(request, pk, run_pk)
+    openings = rs.opening_rows(run=run)
     return workbook_response(
         sheets=[
-            Sheet(_("Openings"), OPENING_COLUMNS, rs.opening_rows(run=run)),
-            Sheet(_("Sites"), SITE_COLUMNS, rs.site_rows(run=run)),
+            Sheet(_("Openings"), OPENING_COLUMNS, openings),
+            Sheet(_("Sites"), SITE_COLUMNS, rs.sites_of(openings)),
             Sheet(
                 _("Students"),
                 STUDENT_COLUMNS,

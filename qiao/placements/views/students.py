@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from qiao.core import permissions as perms
 from qiao.core.importexport.export import Column
 from qiao.core.lists import ListPage, SortOption
-from qiao.placements import explain, selectors, services
 from qiao.placements import permissions as pp
+from qiao.placements import selectors, services
 from qiao.placements.filters import ApplicantFilter
 from qiao.placements.forms import PreferenceForm, RespondForm, ScoreForm
 from qiao.placements.models import Opening, PriorityMode, RoundCandidate, RoundStatus
@@ -124,12 +124,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     outcome, placement = selectors.result_of(candidate=candidate)
     sentences: list[str] = []
     if outcome is not None:
-        names = {k: str(o) for k, o in selectors.preload_openings([outcome]).items()}
-        if outcome.opening is not None:
-            names[outcome.opening.pk] = str(outcome.opening)
-        sentences = explain.sentences(
-            outcome.explanation, outcome.ineligible, names, request.LANGUAGE_CODE
-        )
+        sentences = selectors.outcome_sentences([outcome], language=request.LANGUAGE_CODE)[0]
     return render(
         request,
         "placements/result.html",
