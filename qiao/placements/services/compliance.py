@@ -75,5 +75,5 @@ def school_ruleset_set(
         end__gte=timezone.localdate(),
     ).order_by("pk")
     for opening in current:
-        opening_check(opening=opening)
+        opening_check(opening=opening, ruleset_row=ruleset)
     return row

@@ -33,6 +33,7 @@ from qiao.placements.models import (
     Placement,
     PlacementState,
 )
+from qiao.placements.services.violations import sync_violations
 
 logger = logging.getLogger("qiao.placements")
 
@@ -243,33 +244,13 @@ def record_violations(
 ) -> list[ComplianceViolation]:
     """Write new violations of a placement (or one of its timesheets); with `resolve`, those
     of the same target no longer found are resolved. Returns the rows created."""
-    open_rows = {
-        v.rule_id: v
-        for v in ComplianceViolation.objects.filter(
-            placement=placement, timesheet=timesheet, resolved_at=None
-        )
-    }
-    found_ids = {v.rule_id for v in found}
-    if resolve:
-        stale = [v.pk for rule, v in open_rows.items() if rule not in found_ids]
-        if stale:
-            ComplianceViolation.objects.filter(pk__in=stale).update(resolved_at=timezone.now())
-    new = [
-        ComplianceViolation(
-            school_id=placement.school_id,
-            placement=placement,
-            timesheet=timesheet,
-            ruleset_id=ruleset_id,
-            rule_id=v.rule_id,
-            severity=v.severity,
-            message_en=v.message_en,
-            message_zh=v.message_zh,
-            clause=v.clause,
-        )
-        for v in found
-        if v.rule_id not in open_rows
-    ]
-    return ComplianceViolation.objects.bulk_create(new)
+    return sync_violations(
+        target={"placement": placement, "timesheet": timesheet},
+        school_id=placement.school_id,
+        ruleset_id=ruleset_id,
+        found=found,
+        resolve=resolve,
+    )
 
 
 class ActivationBlocked(ValidationError):

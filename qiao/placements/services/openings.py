@@ -17,12 +17,13 @@ from qiao.placements import facts
 from qiao.placements import permissions as pp
 from qiao.placements.compliance import Violation, evaluate_opening
 from qiao.placements.models import (
-    ComplianceViolation,
+    ComplianceRuleSet,
     Opening,
     OpeningLanguage,
     OpeningSkill,
     OpeningStatus,
 )
+from qiao.placements.services.violations import sync_violations
 
 OPENING_FIELDS = {
     "school",
@@ -193,43 +194,23 @@ def opening_violations(opening: Opening) -> list[Violation]:
 
 
 @transaction.atomic
-def opening_check(*, opening: Opening) -> list[Violation]:
+def opening_check(
+    *, opening: Opening, ruleset_row: ComplianceRuleSet | None = None
+) -> list[Violation]:
     """Evaluate the opening and keep the compliance page in step: new violations are
-    recorded, those no longer found are resolved."""
-    row = facts.ruleset_row_for_school(opening.school_id)
-    ruleset = facts.ruleset_of(row)
+    recorded, those no longer found are resolved. `ruleset_row` is the school's rule set
+    when the caller already has it (checking many openings of one school)."""
+    row = ruleset_row or facts.ruleset_row_for_school(opening.school_id)
     found = evaluate_opening(
-        ruleset, facts.opening_facts(opening, interns=facts.host_interns(opening))
+        facts.ruleset_of(row), facts.opening_facts(opening, interns=facts.host_interns(opening))
     )
-    now = timezone.now()
-    open_rows = {
-        v.rule_id: v for v in ComplianceViolation.objects.filter(opening=opening, resolved_at=None)
-    }
-    found_ids = {v.rule_id for v in found}
-    stale = [pk for rule, v in open_rows.items() if rule not in found_ids for pk in [v.pk]]
-    if stale:
-        ComplianceViolation.objects.filter(pk__in=stale).update(resolved_at=now)
-    new = [
-        ComplianceViolation(
-            school_id=opening.school_id,
-            opening=opening,
-            ruleset=row,
-            rule_id=v.rule_id,
-            severity=v.severity,
-            message_en=v.message_en,
-            message_zh=v.message_zh,
-            clause=v.clause,
-        )
-        for v in found
-        if v.rule_id not in open_rows
-    ]
-    ComplianceViolation.objects.bulk_create(new)
-    for v in found:
-        old = open_rows.get(v.rule_id)
-        if old is not None and (old.message_en != v.message_en or old.ruleset_id != row.pk):
-            ComplianceViolation.objects.filter(pk=old.pk).update(
-                message_en=v.message_en, message_zh=v.message_zh, ruleset=row
-            )
+    sync_violations(
+        target={"opening": opening},
+        school_id=opening.school_id,
+        ruleset_id=row.pk,
+        found=found,
+        refresh=True,
+    )
     return found
 
 
