@@ -11,6 +11,8 @@ from qiao.core.forms import StyledFormMixin
 from qiao.core.models import Major, Person
 from qiao.placements import selectors
 from qiao.placements.models import CEFR_LEVELS, Opening, OpeningStatus, PriorityMode, Site
+from qiao.placements.services.openings import OPENING_FIELDS
+from qiao.placements.services.sites import SITE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -19,23 +21,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class SiteForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Site
-        fields = [
-            "name",
-            "name_en",
-            "kind",
-            "school",
-            "host",
-            "agreement",
-            "address",
-            "city",
-            "country",
-            "capacity",
-            "facilities",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "is_active",
-        ]
+        fields = list(SITE_FIELDS)  # what the service accepts, in display order
         widgets = {"facilities": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
@@ -76,38 +62,7 @@ class OpeningForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Opening
-        fields = [
-            "title",
-            "description",
-            "kind",
-            "school",
-            "host",
-            "site",
-            "start",
-            "end",
-            "seats",
-            "min_age",
-            "cohort_year",
-            "hours_per_day",
-            "days_per_week",
-            "night_work",
-            "overtime",
-            "public_holiday_work",
-            "pay_amount",
-            "pay_currency",
-            "probation_wage",
-            "fee_charged",
-            "via_agency",
-            "forbidden_for_minors",
-            "heavy_labour",
-            "entertainment_venue",
-            "accommodation",
-            "insurer",
-            "insurance_from",
-            "insurance_to",
-            "post_headcount",
-            "host_workforce",
-        ]
+        fields = list(OPENING_FIELDS)  # what the service accepts, in display order
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "start": DATE,

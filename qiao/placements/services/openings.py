@@ -25,13 +25,14 @@ from qiao.placements.models import (
 )
 from qiao.placements.services.violations import sync_violations
 
-OPENING_FIELDS = {
-    "school",
-    "host",
-    "site",
+# The fields of an opening a service call may set (forms show them in this order).
+OPENING_FIELDS = (
     "title",
     "description",
     "kind",
+    "school",
+    "host",
+    "site",
     "start",
     "end",
     "seats",
@@ -43,8 +44,8 @@ OPENING_FIELDS = {
     "overtime",
     "public_holiday_work",
     "pay_amount",
-    "probation_wage",
     "pay_currency",
+    "probation_wage",
     "fee_charged",
     "via_agency",
     "forbidden_for_minors",
@@ -56,7 +57,7 @@ OPENING_FIELDS = {
     "insurance_to",
     "post_headcount",
     "host_workforce",
-}
+)
 
 
 def _validate(
@@ -111,7 +112,7 @@ def opening_create(
     **fields: Any,
 ) -> Opening:
     """A new opening, as a draft. The actor must coordinate its school or its host."""
-    unknown = set(fields) - OPENING_FIELDS
+    unknown = set(fields) - set(OPENING_FIELDS)
     if unknown:
         raise TypeError(f"unknown opening fields: {sorted(unknown)}")
     opening = Opening(**fields)
@@ -147,7 +148,7 @@ def opening_update(
     rule the change is refused (unpublish it first by closing it)."""
     if actor is not None and not pp.can_edit_opening(actor, opening):
         raise PermissionDenied
-    unknown = set(fields) - OPENING_FIELDS
+    unknown = set(fields) - set(OPENING_FIELDS)
     if unknown:
         raise TypeError(f"unknown opening fields: {sorted(unknown)}")
     moves = ("school" in fields and fields["school"] != opening.school) or (

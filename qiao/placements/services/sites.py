@@ -13,12 +13,13 @@ from qiao.core.services._base import assign, save_validated
 from qiao.placements import permissions as pp
 from qiao.placements.models import Site
 
+# The fields of a site a service call may set (forms show them in this order).
 SITE_FIELDS = (
     "name",
     "name_en",
     "kind",
-    "host",
     "school",
+    "host",
     "agreement",
     "address",
     "city",
