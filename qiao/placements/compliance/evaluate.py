@@ -3,7 +3,7 @@ a timesheet; and why a student is not eligible for an opening."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from qiao.placements.compliance.checks import (
@@ -11,6 +11,7 @@ from qiao.placements.compliance.checks import (
     PAIR_CHECKS,
     PLACEMENT_CHECKS,
     TIMESHEET_CHECKS,
+    Detail,
 )
 from qiao.placements.compliance.rules import (
     BLOCKS,
@@ -48,58 +49,61 @@ def _fill(template: str, values: Mapping[str, Any]) -> str:
     return template.format_map(_Missing(values))
 
 
+def _evaluate(
+    ruleset: RuleSet, scope: str, kind: str, check: Callable[[Rule], Detail]
+) -> list[Violation]:
+    """The rules of `scope` applying to openings of `kind` that `check` finds broken, in
+    rule-set order."""
+    found = []
+    for rule in ruleset.for_scope(scope):
+        if rule.applies_to(kind):
+            detail = check(rule)
+            if detail is not None:
+                found.append(_violation(rule, detail))
+    return found
+
+
 def evaluate_opening(ruleset: RuleSet, opening: OpeningFacts) -> list[Violation]:
     """Every opening-scope rule the opening breaks, in rule-set order."""
-    found = []
-    for rule in ruleset.for_scope("opening"):
-        if not rule.applies_to(opening.kind):
-            continue
-        detail = OPENING_CHECKS[rule.check](opening, rule.params)
-        if detail is not None:
-            found.append(_violation(rule, detail))
-    return found
+    return _evaluate(
+        ruleset, "opening", opening.kind, lambda r: OPENING_CHECKS[r.check](opening, r.params)
+    )
 
 
 def evaluate_pair(
     ruleset: RuleSet, opening: OpeningFacts, student: StudentFacts
 ) -> list[Violation]:
     """Every pair-scope rule broken by placing `student` at `opening`."""
-    found = []
-    for rule in ruleset.for_scope("pair"):
-        if not rule.applies_to(opening.kind):
-            continue
-        detail = PAIR_CHECKS[rule.check](opening, student, rule.params)
-        if detail is not None:
-            found.append(_violation(rule, detail))
-    return found
+    return _evaluate(
+        ruleset,
+        "pair",
+        opening.kind,
+        lambda r: PAIR_CHECKS[r.check](opening, student, r.params),
+    )
 
 
 def evaluate_placement(
     ruleset: RuleSet, opening: OpeningFacts, placement: PlacementFacts
 ) -> list[Violation]:
     """Every placement-scope rule the placement breaks."""
-    found = []
-    for rule in ruleset.for_scope("placement"):
-        if not rule.applies_to(opening.kind):
-            continue
-        detail = PLACEMENT_CHECKS[rule.check](placement, rule.params)
-        if detail is not None:
-            found.append(_violation(rule, detail))
-    return found
+    return _evaluate(
+        ruleset,
+        "placement",
+        opening.kind,
+        lambda r: PLACEMENT_CHECKS[r.check](placement, r.params),
+    )
 
 
 def evaluate_timesheet(
     ruleset: RuleSet, opening_kind: str, timesheet: TimesheetFacts
 ) -> list[Violation]:
     """Every timesheet-scope rule the recorded week breaks."""
-    found = []
-    for rule in ruleset.for_scope("timesheet"):
-        if not rule.applies_to(opening_kind):
-            continue
-        detail = TIMESHEET_CHECKS[rule.check](timesheet, rule.params)
-        if detail is not None:
-            found.append(_violation(rule, detail))
-    return found
+    return _evaluate(
+        ruleset,
+        "timesheet",
+        opening_kind,
+        lambda r: TIMESHEET_CHECKS[r.check](timesheet, r.params),
+    )
 
 
 def blocking(violations: list[Violation]) -> list[Violation]:
