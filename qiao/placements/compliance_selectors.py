@@ -13,7 +13,6 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from qiao.core import permissions as perms
 from qiao.core.models import Organisation
 from qiao.placements import permissions as pp
 from qiao.placements.compliance import BLOCKS, RULESET_FORMAT
@@ -32,20 +31,9 @@ RULE_FIELDS = (
 )
 
 
-def can_read_rulesets(viewer: Any) -> bool:
-    """Whoever sees a compliance page (a school's coordinators, platform admins) reads the
-    stored rule sets; only platform admins store new versions."""
-    allowed = pp.compliance_school_ids(viewer)
-    return allowed is None or bool(allowed)
-
-
-def can_create_rulesets(viewer: Any) -> bool:
-    return perms.is_platform_admin(viewer)
-
-
 def ruleset_list(*, viewer: Any) -> QuerySet[ComplianceRuleSet]:
     """Every stored version with `school_count` (schools that chose it), newest first."""
-    if not can_read_rulesets(viewer):
+    if not pp.can_read_rulesets(viewer):
         return ComplianceRuleSet.objects.none()
     chosen = (
         SchoolRuleSet.objects.filter(ruleset=OuterRef("pk"))

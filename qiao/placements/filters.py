@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from qiao.core.filters import SearchFilterSet, StyledFilterSet
+from qiao.placements.compliance_selectors import ruleset_codes
 from qiao.placements.models import (
+    ComplianceRuleSet,
     ComplianceViolation,
     Opening,
     OpeningKind,
@@ -156,3 +158,18 @@ class RunOutcomeFilter(SearchFilterSet):
         if value == "unplaced":
             return qs.filter(opening__isnull=True)
         return qs
+
+
+class RuleSetFilter(SearchFilterSet):
+    search_lookups = ("code__icontains", "title_en__icontains", "title_zh__icontains")
+    code = django_filters.ChoiceFilter(label=_("Code"), choices=[])
+
+    class Meta:
+        model = ComplianceRuleSet
+        fields = ["q", "code"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(c, c) for c in ruleset_codes()]
+        self.filters["code"].extra["choices"] = choices
+        self.form.fields["code"].choices = [("", "---------"), *choices]

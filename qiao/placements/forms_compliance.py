@@ -10,14 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qiao.core.filters import SearchFilterSet
 from qiao.core.forms import StyledFormMixin
 from qiao.placements.compliance import (
     BLOCKS,
@@ -29,7 +27,6 @@ from qiao.placements.compliance import (
     parse_ruleset,
     unknown_placeholders,
 )
-from qiao.placements.compliance_selectors import ruleset_codes
 from qiao.placements.models import ComplianceRuleSet, OpeningKind
 
 MAX_UPLOAD_BYTES = 256 * 1024
@@ -45,21 +42,6 @@ MAX_MESSAGE = 2000
 DOCUMENT_KEYS = {"format", "code", "version", "title_en", "title_zh", "rules"}
 SEVERITY_CHOICES = [(BLOCKS, _("Blocks")), (WARNS, _("Warns"))]
 _PLACE = re.compile(r"^rules\[(\d+)\](?:\.(\w+))?(?:\.(.+))?$")
-
-
-class RuleSetFilter(SearchFilterSet):
-    search_lookups = ("code__icontains", "title_en__icontains", "title_zh__icontains")
-    code = django_filters.ChoiceFilter(label=_("Code"), choices=[])
-
-    class Meta:
-        model = ComplianceRuleSet
-        fields = ["q", "code"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [(c, c) for c in ruleset_codes()]
-        self.filters["code"].extra["choices"] = choices
-        self.form.fields["code"].choices = [("", "---------"), *choices]
 
 
 # --- Checking a document ------------------------------------------------------------------------

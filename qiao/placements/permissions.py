@@ -208,6 +208,18 @@ def can_sign_off(viewer: Any, placement: Any) -> bool:
     return is_mentor_of(viewer, placement) or can_manage_host(viewer, placement.host_id)
 
 
+def can_read_rulesets(viewer: Any) -> bool:
+    """Whoever sees a compliance page (a school's coordinators, platform admins) reads the
+    stored rule sets."""
+    allowed = compliance_school_ids(viewer)
+    return allowed is None or bool(allowed)
+
+
+def can_create_rulesets(viewer: Any) -> bool:
+    """Only platform admins store new versions of a rule set."""
+    return perms.is_platform_admin(viewer)
+
+
 # States in which a host works with the student: from her acceptance on (an offer not yet
 # answered, declined or expired shows the host nothing).
 _HOST_SEES_STATES = ("accepted", "agreement_signed", "active", "completed", "terminated")

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from qiao.core import permissions as perms
 from qiao.core.audit import audit_record
 from qiao.core.models import Organisation
 from qiao.placements import permissions as pp
@@ -22,7 +21,7 @@ from qiao.placements.services.openings import opening_check
 def ruleset_create(*, actor: Any, document: dict[str, Any]) -> ComplianceRuleSet:
     """Store a rule set as a new version of its code (versions are never edited). The version
     in the document is replaced by the next free one. Platform admins only."""
-    if actor is not None and not perms.is_platform_admin(actor):
+    if actor is not None and not pp.can_create_rulesets(actor):
         raise PermissionDenied
     try:
         parsed = parse_ruleset(document)

@@ -22,11 +22,10 @@ from qiao.core.views._helpers import or_404
 from qiao.placements import compliance_selectors as cs
 from qiao.placements import permissions as pp
 from qiao.placements import selectors, services
-from qiao.placements.filters import ViolationFilter
+from qiao.placements.filters import RuleSetFilter, ViolationFilter
 from qiao.placements.forms_compliance import (
     MAX_UPLOAD_BYTES,
     RuleSetEditForm,
-    RuleSetFilter,
     RuleSetUploadForm,
 )
 from qiao.placements.models import ComplianceRuleSet
@@ -87,7 +86,7 @@ def compliance(request: HttpRequest) -> HttpResponseBase:
         ruleset=facts.ruleset_row_for_school(school.pk),
         rulesets=list(selectors.ruleset_choices()),
         can_choose_ruleset=pp.can_manage_school(request.user, school.pk),
-        can_read_rulesets=cs.can_read_rulesets(request.user),
+        can_read_rulesets=pp.can_read_rulesets(request.user),
     )
     return render(request, "placements/compliance.html", context)
 
@@ -157,7 +156,7 @@ RULESET_SORTS = [
 
 
 def _readable(request: HttpRequest, pk: int) -> ComplianceRuleSet:
-    perms.require(cs.can_read_rulesets(request.user))
+    perms.require(pp.can_read_rulesets(request.user))
     ruleset: ComplianceRuleSet = or_404(cs.ruleset_get(viewer=request.user, pk=pk))
     return ruleset
 
@@ -165,7 +164,7 @@ def _readable(request: HttpRequest, pk: int) -> ComplianceRuleSet:
 @login_required
 @require_GET
 def ruleset_list(request: HttpRequest) -> HttpResponseBase:
-    perms.require(cs.can_read_rulesets(request.user))
+    perms.require(pp.can_read_rulesets(request.user))
     page = ListPage(
         request=request,
         queryset=cs.ruleset_list(viewer=request.user),
@@ -180,7 +179,7 @@ def ruleset_list(request: HttpRequest) -> HttpResponseBase:
         return download
     context = page.context()
     context["rows"] = [(row, cs.rule_count(row)) for row in context["object_list"]]
-    context["can_create"] = cs.can_create_rulesets(request.user)
+    context["can_create"] = pp.can_create_rulesets(request.user)
     return render(request, "placements/ruleset_list.html", context)
 
 
@@ -198,7 +197,7 @@ def ruleset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "schools": cs.ruleset_schools(viewer=request.user, ruleset=ruleset),
             "previous": previous,
             "diff": diff,
-            "can_create": cs.can_create_rulesets(request.user),
+            "can_create": pp.can_create_rulesets(request.user),
         },
     )
 
@@ -216,7 +215,7 @@ def ruleset_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ruleset_new(request: HttpRequest, pk: int) -> HttpResponse:
     """A new version of a stored rule set, edited from it (platform admins)."""
-    perms.require(cs.can_create_rulesets(request.user))
+    perms.require(pp.can_create_rulesets(request.user))
     source = _readable(request, pk)
     form = RuleSetEditForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
@@ -238,7 +237,7 @@ def ruleset_new(request: HttpRequest, pk: int) -> HttpResponse:
 def ruleset_upload(request: HttpRequest) -> HttpResponse:
     """A new version uploaded as a JSON document (platform admins); nothing is stored unless
     the whole document is valid."""
-    perms.require(cs.can_create_rulesets(request.user))
+    perms.require(pp.can_create_rulesets(request.user))
     form = RuleSetUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
