@@ -190,6 +190,18 @@ def test_host_scores_and_coordinator_allocates_and_publishes(world: World) -> No
     )
     assert "did not apply" in r.content.decode()
     assert HostScore.objects.count() == 1
+    # A score out of range: the message names the field by its label, in the reader's
+    # language; nothing stored.
+    for language, label in (("en", "Score: "), ("zh-hans", "评分: ")):
+        host.cookies["django_language"] = language
+        r = host.post(
+            reverse("placements:score", args=[rnd.pk]),
+            {"candidate": cand.pk, "opening": a.pk, "score": "101"},
+            follow=True,
+        )
+        assert label in r.content.decode() and "score: " not in r.content.decode()
+    host.cookies["django_language"] = "en"
+    assert HostScore.objects.get().score == Decimal("77.5")
     export = host.get(reverse("placements:applicants", args=[rnd.pk]) + "?export=csv")
     body = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
     assert "S0001" in body and "date_of_birth" not in body and "email" not in body

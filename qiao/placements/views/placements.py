@@ -37,7 +37,7 @@ from qiao.placements.models import Party, Placement, PlacementState
 from qiao.placements.services.evaluations import roles_of
 from qiao.placements.services.lifecycle import completion_problems
 from qiao.placements.services.timesheets import week_of
-from qiao.placements.views._common import error_messages
+from qiao.placements.views._common import error_messages, form_error_messages
 
 PLACEMENT_EXPORT = [
     Column("id", lambda p: p.pk),
@@ -201,9 +201,7 @@ def insurance(request: HttpRequest, pk: int) -> HttpResponse:
     perms.require(pp.can_terminate(request.user, p))
     form = InsuranceForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for e in errors:
-                messages.error(request, f"{form.fields[field].label}: {e}")
+        form_error_messages(request, form)
         return _back(pk)
     try:
         services.insurance_set(actor=request.user, placement=p, **form.cleaned_data)

@@ -24,7 +24,12 @@ from qiao.placements.forms import LaterRoundForm, RoundForm, RunOptionsForm
 from qiao.placements.imports import KEY as CANDIDATE_IMPORT
 from qiao.placements.imports import candidate_export_columns, candidate_export_rows
 from qiao.placements.models import PlacementRound, RoundStatus
-from qiao.placements.views._common import apply_validation_error, error_messages, get_round
+from qiao.placements.views._common import (
+    apply_validation_error,
+    error_messages,
+    form_error_messages,
+    get_round,
+)
 
 
 @login_required
@@ -170,11 +175,7 @@ def run_start(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _managed(request, pk)
     form = RunOptionsForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for e in errors:
-                messages.error(
-                    request, f"{form.fields[field].label if field in form.fields else ''}: {e}"
-                )
+        form_error_messages(request, form)
         return redirect("placements:round_detail", rnd.pk)
     options = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     try:
@@ -191,9 +192,7 @@ def round_later(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _managed(request, pk)
     form = LaterRoundForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for e in errors:
-                messages.error(request, f"{form.fields[field].label}: {e}")
+        form_error_messages(request, form)
         return redirect("placements:round_detail", rnd.pk)
     try:
         later = services.round_followup_create(

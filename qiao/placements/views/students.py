@@ -23,7 +23,7 @@ from qiao.placements.filters import ApplicantFilter
 from qiao.placements.forms import PreferenceForm, RespondForm, ScoreForm
 from qiao.placements.models import Opening, PriorityMode, RoundCandidate, RoundStatus
 from qiao.placements.views import hosts
-from qiao.placements.views._common import error_messages, get_round
+from qiao.placements.views._common import error_messages, form_error_messages, get_round
 
 
 def _candidate(request: HttpRequest, pk: int) -> RoundCandidate:
@@ -233,9 +233,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     if back.startswith("?") and "//" not in back:
         target += back
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for e in errors:
-                messages.error(request, f"{field}: {e}")
+        form_error_messages(request, form)
         return redirect(target)
     candidate = RoundCandidate.objects.filter(pk=form.cleaned_data["candidate"], round=rnd).first()
     opening = rnd.openings.filter(pk=form.cleaned_data["opening"]).first()
